@@ -1,0 +1,36 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { videoDescription } from './resources/video';
+
+export class MuviVideo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Muvi Video',
+		name: 'muviVideo',
+		icon: { light: 'file:../../icons/muvi.svg', dark: 'file:../../icons/muvi.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ $parameter["model"] && $parameter["resource"] === "video" ? $parameter["operation"] + ": " + ($parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"]) : $parameter["resource"] + ": " + $parameter["operation"] }}',
+		description: 'Generate AI videos with the Muvi Video API (Kling, Veo, Sora, Runway, Seedance and more)',
+		defaults: { name: 'Muvi Video' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'muviApi', required: true }],
+		requestDefaults: {
+			baseURL: '={{ $credentials.baseUrl }}',
+			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Video', value: 'video' }],
+				default: 'video',
+			},
+			...videoDescription,
+		],
+	};
+}

@@ -1,0 +1,59 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { PriceFormula, VideoModel } from '../models/types';
+
+/** 1,000,000 micro-cents = US$1 (muvi-api.md §5: the docs' own definition, despite the name). */
+export const MICRO_CENTS_PER_USD = 1_000_000;
+
+export function microCentsToUsd(microCents: number): number {
+	return Math.round(microCents) / MICRO_CENTS_PER_USD;
+}
+
+export function formatUsd(microCents: number): string {
+	const usd = microCentsToUsd(microCents);
+	return `$${usd.toFixed(usd < 0.01 && usd > 0 ? 6 : 2)}`;
+}
+
+function factorFor(value: unknown, factors: Record<string, number>): number {
+	if (value === undefined || value === null) return 1;
+	return factors[String(value)] ?? 1;
+}
+
+/**
+ * The local price of one job from the model's documented formula, in micro-cents. Muvi may apply
+ * account discounts server-side, so the API's `costMicroCents` is what is actually charged.
+ * Missing inputs take the model's documented defaults.
+ */
+export function estimateCostMicroCents(model: VideoModel, input: IDataObject): number {
+	const price = model.price;
+	if (price.kind === 'flat') return price.microCents;
+	const withDefaults: IDataObject = {};
+	for (const field of model.fields) {
+		if (field.default !== undefined && field.default !== '') withDefaults[field.apiName] = field.default;
+	}
+	Object.assign(withDefaults, input);
+	let seconds = price.fixedSeconds ?? 0;
+	if (price.fixedSeconds === undefined) {
+		seconds = Number(withDefaults[price.durationField ?? 'duration']);
+		if (!Number.isFinite(seconds) || seconds <= 0) seconds = 0;
+	}
+	let cost = price.microCentsPerSecond * seconds;
+	for (const f of price.factors ?? []) cost *= factorFor(withDefaults[f.field], f.factors);
+	return Math.round(cost);
+}
+
+/** A one-line price summary for the dropdown and the README, e.g. "84,000 µ¢/s × seconds × 1.5 with has_sound". */
+export function describePrice(price: PriceFormula): string {
+	const n = (v: number) => v.toLocaleString('en-US');
+	if (price.kind === 'flat') return `flat ${n(price.microCents)} micro-cents (${formatUsd(price.microCents)}) per job`;
+	const parts = [`${n(price.microCentsPerSecond)} micro-cents/s (${formatUsd(price.microCentsPerSecond)}/s)`];
+	parts.push(price.fixedSeconds !== undefined ? `× ${price.fixedSeconds} s` : '× seconds');
+	for (const f of price.factors ?? []) {
+		const listed = Object.entries(f.factors)
+			.filter(([, v]) => v !== 1)
+			.map(([k, v]) => `${v} if ${f.field}=${k}`)
+			.join(', ');
+		if (listed) parts.push(`× (${listed})`);
+	}
+	return parts.join(' ');
+}

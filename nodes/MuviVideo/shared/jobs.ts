@@ -1,0 +1,282 @@
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { muviApiError } from './errors';
+import { microCentsToUsd } from './cost';
+import {
+	errorInfo,
+	muviRead,
+	networkError,
+	retryAfterSeconds,
+	sendOnce,
+	unwrap,
+	type MuviContext,
+} from './transport';
+
+export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'];
+
+/** The first output URL, whichever shape the API used (`output` string, legacy `{url}`, or `outputs[]`). */
+function firstOutputUrl(job: IDataObject): string | undefined {
+	const outputs = Array.isArray(job.outputs) ? (job.outputs as IDataObject[]) : [];
+	const video = outputs.find((o) => o && o.type === 'video') ?? outputs[0];
+	if (video && typeof video.url === 'string') return video.url;
+	if (typeof job.output === 'string') return job.output;
+	if (job.output && typeof job.output === 'object') {
+		const o = job.output as IDataObject;
+		for (const key of ['url', 'videoUrl', 'video_url', 'imageUrl']) if (typeof o[key] === 'string') return o[key] as string;
+	}
+	return undefined;
+}
+
+/** One job as the node outputs it, from a submit, status or list answer. */
+export function normalizeJob(raw: IDataObject): IDataObject {
+	const outputs = Array.isArray(raw.outputs)
+		? raw.outputs
+		: raw.output && typeof raw.output === 'object'
+			? [{ type: 'video', ...(raw.output as IDataObject) }]
+			: typeof raw.output === 'string'
+				? [{ url: raw.output, type: 'video' }]
+				: null;
+	const first = Array.isArray(outputs) ? ((outputs as IDataObject[])[0] ?? {}) : {};
+	const cost = raw.costMicroCents ?? raw.cost ?? raw.estimatedCost;
+	const job: IDataObject = {
+		jobId: raw.jobId ?? raw.id,
+		status: raw.status,
+	};
+	if (raw.requestId !== undefined) job.requestId = raw.requestId;
+	if (raw.model !== undefined) job.model = raw.model;
+	if (raw.progress !== undefined) job.progress = raw.progress;
+	if (typeof cost === 'number') {
+		job.costMicroCents = cost;
+		job.costUsd = microCentsToUsd(cost);
+	}
+	if (raw.estimatedCompletionTime !== undefined) job.estimatedCompletionTime = raw.estimatedCompletionTime;
+	const videoUrl = firstOutputUrl(raw);
+	if (videoUrl) job.videoUrl = videoUrl;
+	if (outputs) job.outputs = outputs;
+	const thumb = first.thumbnail ?? first.thumbnailUrl;
+	if (typeof thumb === 'string') job.thumbnailUrl = thumb;
+	if (typeof first.posterImage === 'string') job.posterImageUrl = first.posterImage;
+	if (raw.error) job.error = raw.error;
+	if (raw.createdAt !== undefined) job.createdAt = raw.createdAt;
+	if (raw.completedAt !== undefined) job.completedAt = raw.completedAt;
+	return job;
+}
+
+/** Thrown when a submit may or may not have created (and charged) a job: it is never re-sent. */
+function unknownOutcomeError(ctx: MuviContext, what: string, itemIndex: number): NodeApiError {
+	return new NodeApiError(
+		ctx.getNode(),
+		{ reason: 'unknown-outcome' },
+		{
+			message: `The video job may have been created, but Muvi's answer was lost (${what})`,
+			description:
+				'To avoid paying twice, the node did not send the job again. Check your recent jobs (Muvi dashboard, or this node: Job → Get Many) before running this item again.',
+			itemIndex,
+		},
+	);
+}
+
+/**
+ * Submits one job. Retries only when Muvi says no job was created: 429 CONCURRENT_JOBS_EXCEEDED (after
+ * `retryAfter`), 503 PUBSUB_PUBLISH_FAILED (exponential backoff), or a connection that never opened.
+ * Anything else whose outcome is unknown is reported, never re-sent.
+ */
+export async function submitJob(
+	ctx: MuviContext,
+	request: { method: 'POST'; path: string; body: IDataObject },
+	itemIndex: number,
+	budgetMs: number,
+): Promise<IDataObject> {
+	const started = Date.now();
+	let busyRetries = 0;
+	let connectRetries = 0;
+	for (;;) {
+		const answer = await sendOnce(ctx, { ...request, timeout: Math.min(60_000, budgetMs) });
+		if (answer.network) {
+			if (!answer.network.notSent)
+				throw unknownOutcomeError(ctx, answer.network.timedOut ? 'no answer in time' : 'the connection was cut', itemIndex);
+			if (connectRetries++ >= 3) throw networkError(ctx, answer.network, 'submitting the job', itemIndex);
+			await sleep(1000 * 2 ** connectRetries);
+			continue;
+		}
+		if (answer.status >= 200 && answer.status < 300) {
+			const data = answer.malformed ? undefined : (unwrap(answer.body) as IDataObject);
+			if (!data || typeof data.jobId !== 'string') throw unknownOutcomeError(ctx, 'the answer could not be read', itemIndex);
+			return data;
+		}
+		const info = errorInfo(answer.status, answer.body);
+		let waitMs = -1;
+		if (answer.status === 429 && (!info.code || info.code === 'CONCURRENT_JOBS_EXCEEDED')) {
+			waitMs = retryAfterSeconds(answer, 30) * 1000;
+		} else if (answer.status === 503 && (!info.code || info.code === 'PUBSUB_PUBLISH_FAILED') && busyRetries < 5) {
+			waitMs = Math.min(1000 * 2 ** busyRetries, 60_000);
+			busyRetries++;
+		}
+		if (waitMs < 0 || Date.now() - started + waitMs > budgetMs) throw muviApiError(ctx.getNode(), info, itemIndex);
+		await sleep(waitMs);
+	}
+}
+
+/** When to ask again: at the estimated completion time first, then a quarter of the time spent so far (2–30 s). */
+export function nextPollDelayMs(now: number, submittedAt: number, etaAt: number | undefined, polls: number): number {
+	if (polls === 0) return Math.max(0, (etaAt ?? submittedAt + 5000) - now);
+	return Math.min(30_000, Math.max(2000, Math.round((now - submittedAt) / 4)));
+}
+
+export interface PollPlan {
+	jobId: string;
+	submittedAt: number;
+	estimatedCompletionTime?: unknown;
+	timeoutMs: number;
+	itemIndex: number;
+}
+
+/** Waits until the job is completed, failed or cancelled, or the time budget is spent. */
+export async function pollUntilFinished(ctx: MuviContext, plan: PollPlan): Promise<IDataObject> {
+	const eta = typeof plan.estimatedCompletionTime === 'string' ? Date.parse(plan.estimatedCompletionTime) : NaN;
+	const deadline = plan.submittedAt + plan.timeoutMs;
+	for (let polls = 0; ; polls++) {
+		const now = Date.now();
+		const delay = nextPollDelayMs(now, plan.submittedAt, Number.isFinite(eta) ? eta : undefined, polls);
+		if (now + delay > deadline) {
+			if (deadline > now) await sleep(deadline - now);
+		} else if (delay > 0) await sleep(delay);
+		let job: IDataObject;
+		try {
+			job = (await muviRead(
+				ctx,
+				{ method: 'GET', path: `/v1/jobs/${encodeURIComponent(plan.jobId)}` },
+				`checking job ${plan.jobId}`,
+				plan.itemIndex,
+			)) as IDataObject;
+		} catch (error) {
+			const e = error as NodeApiError;
+			e.message = `Could not read the status of job ${plan.jobId}: ${e.message}`;
+			e.description = `${e.description ?? ''} The job may still finish: pick it up later with Job → Wait for Completion and this job ID.`.trim();
+			throw e;
+		}
+		if (FINAL_STATUSES.includes(String(job.status))) return job;
+		if (Date.now() >= deadline)
+			throw new NodeApiError(
+				ctx.getNode(),
+				{ reason: 'timeout' },
+				{
+					message: `Job ${plan.jobId} is still ${String(job.status ?? 'running')} after ${Math.round(plan.timeoutMs / 1000)} seconds`,
+					description: `It has not been cancelled and may still finish. Pick it up later with Job → Wait for Completion (job ID ${plan.jobId}), or raise the Timeout option.`,
+					itemIndex: plan.itemIndex,
+				},
+			);
+	}
+}
+
+type BinaryContext = IExecuteSingleFunctions | IExecuteFunctions | IWebhookFunctions;
+
+/**
+ * Streams an output file into n8n's binary store. Output URLs live on Muvi's CDN, so this is a
+ * plain request without the API key.
+ */
+export async function downloadVideo(
+	ctx: BinaryContext,
+	url: string,
+	jobId: string,
+	itemIndex: number,
+): Promise<IBinaryKeyData[string]> {
+	let lastProblem = '';
+	for (let attempt = 0; attempt < 3; attempt++) {
+		if (attempt > 0) await sleep(1000 * 2 ** attempt);
+		let res: IN8nHttpFullResponse;
+		try {
+			res = (await ctx.helpers.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: 600_000,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			lastProblem = 'the connection failed';
+			continue;
+		}
+		const stream = res.body as { destroy?: () => void };
+		if (res.statusCode < 200 || res.statusCode >= 300) {
+			stream?.destroy?.();
+			lastProblem = `the file server answered HTTP ${res.statusCode}`;
+			if (res.statusCode < 500 && res.statusCode !== 429) break;
+			continue;
+		}
+		const path = new URL(url).pathname;
+		const ext = /\.([a-z0-9]{2,5})$/i.exec(path)?.[1]?.toLowerCase() ?? 'mp4';
+		const headerType = String(res.headers?.['content-type'] ?? '').split(';')[0].trim();
+		const mimeType = headerType && headerType !== 'application/octet-stream' ? headerType : ext === 'mp4' ? 'video/mp4' : `video/${ext}`;
+		return await ctx.helpers.prepareBinaryData(res.body as Buffer, `${jobId}.${ext}`, mimeType);
+	}
+	throw new NodeApiError(
+		ctx.getNode(),
+		{ reason: 'download' },
+		{
+			message: `Job ${jobId} finished, but its video could not be downloaded (${lastProblem})`,
+			description: `The video is still at ${url}; download it later, or run Job → Get with download on.`,
+			itemIndex,
+		},
+	);
+}
+
+export interface FinishOptions {
+	download?: boolean;
+	binaryPropertyName?: string;
+}
+
+/**
+ * The output item for a job that has finished: the video (and its binary) when completed; an error
+ * naming the job for failed or cancelled jobs, or an item with `error` under Continue On Fail.
+ */
+export async function finishedJobItem(
+	ctx: BinaryContext,
+	summary: IDataObject,
+	finished: IDataObject,
+	options: FinishOptions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	const job = { ...summary, ...normalizeJob(finished) };
+	if (summary.costMicroCents !== undefined) {
+		job.costMicroCents = summary.costMicroCents;
+		job.costUsd = summary.costUsd;
+	}
+	const status = String(job.status);
+	if (status !== 'completed') {
+		const err = (finished.error ?? {}) as IDataObject;
+		const code = typeof err.code === 'string' ? err.code : status === 'cancelled' ? 'CANCELLED' : 'UNKNOWN';
+		const apiMessage = typeof err.message === 'string' ? err.message : '';
+		const message = `Muvi job ${String(job.jobId)} ${status === 'cancelled' ? 'was cancelled' : 'failed'} (${code}${apiMessage ? `: ${apiMessage}` : ''})`;
+		const refund = 'Muvi refunds the credits of failed and cancelled jobs.';
+		if ('continueOnFail' in ctx && ctx.continueOnFail()) {
+			return {
+				json: { ...job, error: `${message}. ${refund}`, errorCode: code, errorMessage: apiMessage },
+				pairedItem: { item: itemIndex },
+			};
+		}
+		throw new NodeApiError(ctx.getNode(), { reason: 'job-failed' }, { message, description: refund, itemIndex });
+	}
+	const item: INodeExecutionData = { json: job, pairedItem: { item: itemIndex } };
+	if (options.download) {
+		const url = job.videoUrl;
+		if (typeof url !== 'string')
+			throw new NodeApiError(
+				ctx.getNode(),
+				{ reason: 'no-output' },
+				{ message: `Job ${String(job.jobId)} completed without an output URL`, description: 'Nothing to download.', itemIndex },
+			);
+		item.binary = { [options.binaryPropertyName || 'data']: await downloadVideo(ctx, url, String(job.jobId), itemIndex) };
+	}
+	return item;
+}

@@ -1,0 +1,208 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IExecuteSingleFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { muviApiError, type MuviErrorInfo } from './errors';
+
+export type MuviContext =
+	| IExecuteSingleFunctions
+	| IExecuteFunctions
+	| IWebhookFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions;
+
+export const CREDENTIAL_TYPE = 'muviApi';
+export const DEFAULT_BASE_URL = 'https://api.muvi.video';
+
+export async function getBaseUrl(ctx: MuviContext): Promise<string> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim();
+	return raw.replace(/\/+$/, '');
+}
+
+/** Accepts both envelopes the docs show: flat bodies, and `{ success, data, requestId }`. */
+export function unwrap(body: unknown): IDataObject | IDataObject[] {
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		const obj = body as IDataObject;
+		if (obj.data !== null && typeof obj.data === 'object') {
+			const data = obj.data as IDataObject | IDataObject[];
+			if (!Array.isArray(data) && obj.requestId !== undefined && data.requestId === undefined)
+				return { ...data, requestId: obj.requestId };
+			return data;
+		}
+		return obj;
+	}
+	if (Array.isArray(body)) return body as IDataObject[];
+	return {};
+}
+
+/** Reads `{ error: { code, message, details }, requestId }` (or anything close to it). */
+export function errorInfo(status: number, body: unknown): MuviErrorInfo & { details?: IDataObject } {
+	const obj = (body && typeof body === 'object' ? body : {}) as IDataObject;
+	const err = (obj.error && typeof obj.error === 'object' ? obj.error : obj) as IDataObject;
+	return {
+		status,
+		code: typeof err.code === 'string' ? err.code : undefined,
+		message: typeof err.message === 'string' ? err.message : typeof obj.error === 'string' ? obj.error : undefined,
+		requestId: typeof obj.requestId === 'string' ? obj.requestId : undefined,
+		details: (err.details && typeof err.details === 'object' ? err.details : undefined) as IDataObject | undefined,
+	};
+}
+
+/** Network failure codes that prove the request never reached Muvi (the connection was never made). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+interface NetworkFailure {
+	code: string;
+	/** true when the failure happened while connecting, i.e. nothing was sent */
+	notSent: boolean;
+	timedOut: boolean;
+}
+
+/** Digs the socket error out of n8n's wrapper (NodeApiError → axios error → system error). */
+export function networkFailure(error: unknown): NetworkFailure {
+	let code = '';
+	let syscall = '';
+	let message = '';
+	let current: unknown = error;
+	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+		const e = current as { code?: unknown; syscall?: unknown; message?: unknown; cause?: unknown };
+		if (!code && typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) code = e.code;
+		if (!syscall && typeof e.syscall === 'string') syscall = e.syscall;
+		if (typeof e.message === 'string') message += ` ${e.message}`;
+		current = e.cause;
+	}
+	if (!syscall && /\bconnect E[A-Z]+/.test(message)) syscall = 'connect';
+	if (!code) code = /timeout|timed out/i.test(message) ? 'ETIMEDOUT' : 'ECONNRESET';
+	const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT';
+	return { code, timedOut, notSent: NOT_SENT_CODES.has(code) || (syscall === 'connect' && !timedOut) };
+}
+
+export interface MuviCall {
+	method: IHttpRequestMethods;
+	/** path below the base URL, e.g. `/v1/jobs/job_1` */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	/** ms; Muvi answers quickly, a slow answer is a problem worth reporting */
+	timeout?: number;
+}
+
+export interface RawAnswer {
+	/** 0 when no HTTP answer arrived */
+	status: number;
+	body: unknown;
+	headers: IDataObject;
+	/** set when the body was not valid JSON */
+	malformed?: boolean;
+	network?: NetworkFailure;
+}
+
+/** One authenticated HTTP exchange with Muvi. Never throws for HTTP or network failures: it reports them. */
+export async function sendOnce(ctx: MuviContext, call: MuviCall): Promise<RawAnswer> {
+	const baseUrl = await getBaseUrl(ctx);
+	const options: IHttpRequestOptions = {
+		method: call.method,
+		url: `${baseUrl}${call.path}`,
+		qs: call.qs,
+		body: call.body,
+		json: true,
+		headers: { Accept: 'application/json' },
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: call.timeout ?? 60_000,
+	};
+	try {
+		const res = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			CREDENTIAL_TYPE,
+			options,
+		)) as IN8nHttpFullResponse;
+		let body: unknown = res.body;
+		let malformed = false;
+		if (typeof body === 'string') {
+			try {
+				body = body.trim() === '' ? {} : JSON.parse(body);
+			} catch {
+				malformed = true;
+			}
+		}
+		return { status: res.statusCode, body, headers: (res.headers ?? {}) as IDataObject, malformed };
+	} catch (error) {
+		return { status: 0, body: undefined, headers: {}, network: networkFailure(error) };
+	}
+}
+
+/** Seconds to wait before retrying a 429: the body's `details.retryAfter`, a `Retry-After` header, or 30. */
+export function retryAfterSeconds(answer: RawAnswer, fallback = 30): number {
+	const info = errorInfo(answer.status, answer.body);
+	const fromBody = Number(info.details?.retryAfter);
+	if (Number.isFinite(fromBody) && fromBody >= 0) return fromBody;
+	const header = Number(answer.headers['retry-after']);
+	if (Number.isFinite(header) && header >= 0) return header;
+	return fallback;
+}
+
+export function networkError(ctx: MuviContext, failure: NetworkFailure, what: string, itemIndex?: number): NodeApiError {
+	const cause = failure.timedOut ? 'did not answer in time' : failure.notSent ? 'could not be reached' : 'closed the connection';
+	return new NodeApiError(
+		ctx.getNode(),
+		{ reason: failure.timedOut ? 'timeout' : 'network' },
+		{
+			message: `Muvi ${cause} while ${what}`,
+			description: 'Check the Base URL in the Muvi API credential and the network of this n8n server, then try again.',
+			itemIndex,
+		},
+	);
+}
+
+/**
+ * A read that is safe to repeat (status, lists, catalog): retried on network errors, 5xx, 429 and
+ * malformed JSON with a short backoff; any other error answer becomes a clear NodeApiError.
+ */
+export async function muviRead(
+	ctx: MuviContext,
+	call: MuviCall,
+	what: string,
+	itemIndex?: number,
+	attempts = 4,
+): Promise<IDataObject | IDataObject[]> {
+	let last: RawAnswer | undefined;
+	for (let attempt = 0; attempt < attempts; attempt++) {
+		if (attempt > 0) {
+			const wait = last?.status === 429 ? retryAfterSeconds(last, 5) * 1000 : 1000 * 2 ** (attempt - 1);
+			await sleep(Math.min(wait, 30_000));
+		}
+		last = await sendOnce(ctx, call);
+		if (last.network || last.status >= 500 || last.status === 429 || last.malformed) continue;
+		return checked(ctx, last, what, itemIndex);
+	}
+	return checked(ctx, last as RawAnswer, what, itemIndex);
+}
+
+/** The unwrapped body of a 2xx answer, or the error it stands for. */
+export function checked(ctx: MuviContext, answer: RawAnswer, what: string, itemIndex?: number): IDataObject | IDataObject[] {
+	if (answer.network) throw networkError(ctx, answer.network, what, itemIndex);
+	if (answer.status < 200 || answer.status >= 300)
+		throw muviApiError(ctx.getNode(), errorInfo(answer.status, answer.body), itemIndex);
+	if (answer.malformed)
+		throw new NodeApiError(
+			ctx.getNode(),
+			{ reason: 'malformed' },
+			{
+				message: `Muvi sent an answer that is not valid JSON while ${what}`,
+				description: 'This is usually temporary on Muvi’s side; try again in a minute.',
+				itemIndex,
+			},
+		);
+	return unwrap(answer.body);
+}

@@ -1,0 +1,135 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { fieldDisplayName, paramName } from '../models';
+import type { ModelField, VideoModel } from '../models/types';
+
+/** A problem with one field of one item, found before anything was sent to Muvi. */
+export class InputProblem extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+		readonly hint: string,
+	) {
+		super(message);
+	}
+}
+
+const isBlank = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
+export function isHttpUrl(value: string): boolean {
+	if (!/^https?:\/\//i.test(value)) return false;
+	try {
+		new URL(value);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function label(field: ModelField): string {
+	return `"${fieldDisplayName(field)}" (${paramName(field)})`;
+}
+
+function enumValues(field: ModelField): string[] {
+	return (field.options ?? []).map((o) => (typeof o === 'string' ? o : o.value));
+}
+
+/** Turns what the user gave (possibly from an expression) into exactly the type the API wants. */
+function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
+	const where = `${label(field)} of ${model.name}`;
+	switch (field.kind) {
+		case 'text': {
+			if (typeof value !== 'string' && typeof value !== 'number')
+				throw new InputProblem(field.apiName, `${where} must be text`, 'Enter text, or an expression that returns text.');
+			const text = String(value);
+			if (field.maxLength !== undefined && text.length > field.maxLength)
+				throw new InputProblem(
+					field.apiName,
+					`${where} is ${text.length} characters long; the model accepts at most ${field.maxLength}`,
+					`Shorten it by ${text.length - field.maxLength} characters.`,
+				);
+			return text;
+		}
+		case 'url': {
+			const text = String(value).trim();
+			if (!isHttpUrl(text))
+				throw new InputProblem(
+					field.apiName,
+					`${where} must be a web address starting with http:// or https://`,
+					`Got "${text.slice(0, 80)}". Use a public link to the file, or upload it first with File → Upload.`,
+				);
+			return text;
+		}
+		case 'urlList': {
+			const list = (Array.isArray(value) ? value : [value]).map((v) => String(v).trim()).filter((v) => v !== '');
+			const bad = list.find((v) => !isHttpUrl(v));
+			if (bad !== undefined)
+				throw new InputProblem(
+					field.apiName,
+					`${where} must contain only web addresses starting with http:// or https://`,
+					`"${bad.slice(0, 80)}" is not one.`,
+				);
+			if (field.maxItems !== undefined && list.length > field.maxItems)
+				throw new InputProblem(field.apiName, `${where} has ${list.length} entries; the model accepts at most ${field.maxItems}`, 'Remove some.');
+			if (field.minItems !== undefined && list.length < field.minItems)
+				throw new InputProblem(field.apiName, `${where} needs at least ${field.minItems} entries`, 'Add more.');
+			return list;
+		}
+		case 'enum': {
+			const text = String(value);
+			const allowed = enumValues(field).filter((v) => v !== '');
+			if (!allowed.includes(text))
+				throw new InputProblem(
+					field.apiName,
+					`${where} cannot be "${text}"`,
+					`Allowed values: ${allowed.map((v) => `"${v}"`).join(', ')}.`,
+				);
+			return text;
+		}
+		case 'booleanString':
+		case 'boolean': {
+			let flag: boolean;
+			if (typeof value === 'boolean') flag = value;
+			else if (value === 'true' || value === 'false') flag = value === 'true';
+			else
+				throw new InputProblem(field.apiName, `${where} must be true or false`, `Got ${JSON.stringify(value)}.`);
+			return field.kind === 'boolean' ? flag : String(flag);
+		}
+		case 'number':
+		case 'integer': {
+			const num = typeof value === 'number' ? value : Number(value);
+			if (typeof value === 'boolean' || !Number.isFinite(num) || (field.kind === 'integer' && !Number.isInteger(num)))
+				throw new InputProblem(field.apiName, `${where} must be ${field.kind === 'integer' ? 'a whole number' : 'a number'}`, `Got ${JSON.stringify(value)}.`);
+			if ((field.min !== undefined && num < field.min) || (field.max !== undefined && num > field.max))
+				throw new InputProblem(field.apiName, `${where} must be between ${field.min} and ${field.max}`, `Got ${num}.`);
+			return num;
+		}
+		case 'json': {
+			if (typeof value !== 'string') return value;
+			try {
+				return JSON.parse(value);
+			} catch {
+				throw new InputProblem(field.apiName, `${where} is not valid JSON`, 'Check brackets, quotes and commas.');
+			}
+		}
+	}
+}
+
+/**
+ * Checks one item's `input` against the model's fields and returns it with every value in the type
+ * the API wants. Empty optional fields are left out, so Muvi applies its own defaults.
+ * Throws `InputProblem` for the first field that is wrong.
+ */
+export function prepareModelInput(model: VideoModel, input: IDataObject): IDataObject {
+	const out: IDataObject = {};
+	for (const field of model.fields) {
+		const value = input[field.apiName];
+		if (isBlank(value) || (field.kind === 'json' && (value === '[]' || value === '{}'))) {
+			if (field.required)
+				throw new InputProblem(field.apiName, `${label(field)} is required for ${model.name}`, 'Fill it in, or map it from an earlier node.');
+			continue;
+		}
+		out[field.apiName] = coerce(field, value, model) as IDataObject[string];
+	}
+	return out;
+}

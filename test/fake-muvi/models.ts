@@ -1,0 +1,618 @@
+/**
+ * Model catalogue, input schemas, input validation and pricing of the fake Muvi API.
+ *
+ * Everything here is written from /work/shared/muvi-api.md (§2.7, §5, §6) and is deliberately
+ * independent of the node's own code: if the node and the fake shared a price table, a wrong
+ * price would pass every test.
+ *
+ * Only erasable TypeScript syntax is used so that Node 24 can run this file directly.
+ */
+import { createHash } from 'node:crypto';
+
+// ---------------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------------
+
+/** The JSON Schema subset the fake publishes in the catalog and validates job input against. */
+export interface JsonSchemaProperty {
+	type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+	description?: string;
+	enum?: Array<string | number | boolean>;
+	default?: unknown;
+	maxLength?: number;
+	minimum?: number;
+	maximum?: number;
+	format?: 'uri';
+	items?: JsonSchemaProperty;
+	minItems?: number;
+	maxItems?: number;
+}
+
+export interface InputSchema {
+	type: 'object';
+	properties: Record<string, JsonSchemaProperty>;
+	required: string[];
+	/** true for models the fake knows nothing about (acceptAnyModel / models without a schema). */
+	additionalProperties?: boolean;
+}
+
+/** A price multiplier picked from the (string form of the) value of one input field. */
+export interface PriceMultiplier {
+	field: string;
+	/** value (as String(value)) → multiplier; values not listed multiply by 1. */
+	values: Record<string, number>;
+	/** value assumed when the field is absent from the input. */
+	default?: string;
+}
+
+/**
+ * Pricing of one model, as the model pages state it (§5): finalCost = base × factor × factor …
+ * Per-second models multiply by the `duration` input (a string such as "5").
+ */
+export interface FakePricing {
+	perSecondMicroCents?: number;
+	flatMicroCents?: number;
+	/** duration used when the input has none (per-second models only). */
+	defaultDuration?: string;
+	multipliers?: PriceMultiplier[];
+}
+
+/** A model given through the `models` option (or built in). */
+export interface FakeModelSpec {
+	slug: string;
+	name?: string;
+	description?: string;
+	category?: 'video' | 'image';
+	/** Display name of the provider; defaults to a built-in name or the capitalised slug prefix. */
+	providerName?: string;
+	pricing?: FakePricing;
+	/** When omitted the model accepts any input object (no validation). */
+	inputSchema?: InputSchema;
+	/** Overrides the fake's jobDurationMs for this model. */
+	durationMs?: number;
+	tags?: string[];
+}
+
+/** Fully resolved model as the fake uses it internally. */
+export interface FakeModel {
+	slug: string;
+	/** internal id as the authenticated /v1/models API shows it (e.g. "model_1a2b3c4d5e"). */
+	id: string;
+	providerId: string;
+	modelPart: string;
+	capability: string;
+	name: string;
+	description: string;
+	category: 'video' | 'image';
+	pricing: FakePricing;
+	inputSchema: InputSchema;
+	/** false for models without a schema: any input is accepted. */
+	validates: boolean;
+	durationMs?: number;
+	tags: string[];
+	versions: FakeModelVersion[];
+	/** true when the model exists only because acceptAnyModel let an unknown slug through. */
+	synthetic: boolean;
+}
+
+export interface FakeModelVersion {
+	versionId: string;
+	version: string;
+	status: 'active' | 'deprecated' | 'disabled' | 'deleted';
+}
+
+export interface FakeProvider {
+	id: string;
+	name: string;
+	description: string;
+	website: string;
+	color: string;
+}
+
+export interface InputIssue {
+	field: string;
+	reason: 'required' | 'type' | 'enum' | 'maxLength' | 'range' | 'format' | 'items';
+	message: string;
+}
+
+export interface PriceResult {
+	/** price before the per-account discount */
+	baseCostMicroCents: number;
+	/** price after the per-account discount (what submit charges) */
+	finalCostMicroCents: number;
+	/** the model's base rate (per second or flat) */
+	baseRateMicroCents: number;
+	/** additive components that sum to baseCostMicroCents (reference estimate shape) */
+	breakdown: Array<{ component: string; costMicroCents: number }>;
+	/** multiplicative factors (pricing-page estimate shape) */
+	factors: Record<string, { value: string; multiplier: number }>;
+	discountPercent: number;
+	savedMicroCents: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Providers and capability groups (§2.6, §2.7)
+// ---------------------------------------------------------------------------------------------
+
+export const PROVIDERS: Record<string, FakeProvider> = {
+	kling: {
+		id: 'kling',
+		name: 'Kling',
+		description: 'Kling AI video models (fake simulator entry)',
+		website: 'https://klingai.com',
+		color: '#00C2A8',
+	},
+	'kling-plus': {
+		id: 'kling-plus',
+		name: 'Kling Plus',
+		description: 'Kling Plus video models (fake simulator entry)',
+		website: 'https://klingai.com',
+		color: '#7B61FF',
+	},
+	google: {
+		id: 'google',
+		name: 'Google',
+		description: 'Google Veo and Nano Banana (fake simulator entry)',
+		website: 'https://deepmind.google',
+		color: '#4285F4',
+	},
+	openai: {
+		id: 'openai',
+		name: 'OpenAI',
+		description: 'OpenAI Sora (fake simulator entry)',
+		website: 'https://openai.com',
+		color: '#10A37F',
+	},
+};
+
+export const CAPABILITY_GROUPS = [
+	{ id: 'text-to-video', displayName: 'Text to Video', label: 'T2V', icon: 'type', color: '#6366F1', order: 1 },
+	{ id: 'image-to-video', displayName: 'Image to Video', label: 'I2V', icon: 'image', color: '#8B5CF6', order: 2 },
+	{ id: 'start-end-frame-to-video', displayName: 'Start & End Frame to Video', label: 'SEF', icon: 'frames', color: '#A855F7', order: 3 },
+	{ id: 'reference-to-video', displayName: 'Reference to Video', label: 'R2V', icon: 'images', color: '#D946EF', order: 4 },
+	{ id: 'motion-control', displayName: 'Motion Control', label: 'MC', icon: 'move', color: '#EC4899', order: 5 },
+	{ id: 'video-edit', displayName: 'Video Edit', label: 'V2V', icon: 'scissors', color: '#F43F5E', order: 6 },
+	{ id: 'text-to-image', displayName: 'Text to Image', label: 'T2I', icon: 'type', color: '#F97316', order: 7 },
+	{ id: 'edit-image', displayName: 'Edit Image', label: 'EDIT', icon: 'wand', color: '#EAB308', order: 8 },
+	{ id: 'image-to-image', displayName: 'Image to Image', label: 'I2I', icon: 'image', color: '#84CC16', order: 9 },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Schema builders (keep the built-in table below short and readable)
+// ---------------------------------------------------------------------------------------------
+
+const str = (maxLength?: number, description?: string): JsonSchemaProperty => ({
+	type: 'string',
+	...(maxLength !== undefined ? { maxLength } : {}),
+	...(description ? { description } : {}),
+});
+const url = (description: string): JsonSchemaProperty => ({ type: 'string', format: 'uri', description });
+const oneOf = (values: string[], def?: string, description?: string): JsonSchemaProperty => ({
+	type: 'string',
+	enum: values,
+	...(def !== undefined ? { default: def } : {}),
+	...(description ? { description } : {}),
+});
+const range = (from: number, to: number): string[] => {
+	const out: string[] = [];
+	for (let i = from; i <= to; i++) out.push(String(i));
+	return out;
+};
+const schema = (properties: Record<string, JsonSchemaProperty>, required: string[]): InputSchema => ({
+	type: 'object',
+	properties,
+	required,
+});
+
+const ASPECT_3 = ['16:9', '9:16', '1:1'];
+const SOUND = (def: 'true' | 'false'): JsonSchemaProperty =>
+	oneOf(['true', 'false'], def, 'Generate sound: the STRING "true" or "false"');
+
+/** K3 pattern: base "Kling" provider, Kling 3.0 (§6.0). */
+function k3(extra: Record<string, JsonSchemaProperty>, extraRequired: string[]): InputSchema {
+	return schema(
+		{
+			prompt: str(2500, 'Text prompt'),
+			...extra,
+			aspect_ratio: oneOf(ASPECT_3, '16:9'),
+			duration: oneOf(['5', '10', '15'], '5', 'Seconds, as a STRING'),
+			has_sound: SOUND('false'),
+		},
+		['prompt', ...extraRequired],
+	);
+}
+const K3_PRICE = (perSecond: number): FakePricing => ({
+	perSecondMicroCents: perSecond,
+	defaultDuration: '5',
+	multipliers: [{ field: 'has_sound', values: { true: 1.5 }, default: 'false' }],
+});
+
+/** Motion control (§6.1 b). */
+function motionControl(): InputSchema {
+	return schema(
+		{
+			image: url('Reference character image (JPG/PNG, max 10 MB, min 300 px)'),
+			video: url('Motion reference video, 3-30 s'),
+			prompt: str(1000),
+			negative_prompt: str(1000),
+			character_orientation: oneOf(['image', 'video'], undefined),
+			keep_original_sound: { type: 'boolean', default: true, description: 'A real boolean' },
+			shot_type: oneOf(['customize', 'intelligent'], 'customize'),
+		},
+		['image', 'video'],
+	);
+}
+
+/** Built-in models: the two seed models of §6.1 plus a few documented neighbours. */
+const BUILTIN_SPECS: FakeModelSpec[] = [
+	{
+		slug: 'kling/kling-3.0-standard/image-to-video',
+		name: 'Kling 3.0 Standard',
+		description: 'Animate a still image with Kling 3.0 Standard',
+		category: 'video',
+		pricing: K3_PRICE(84_000),
+		inputSchema: k3({ image_url: url('Source image') }, ['image_url']),
+	},
+	{
+		slug: 'kling/kling-3.0-standard/text-to-video',
+		name: 'Kling 3.0 Standard',
+		description: 'Text to video with Kling 3.0 Standard',
+		category: 'video',
+		pricing: K3_PRICE(84_000),
+		inputSchema: k3({}, []),
+	},
+	{
+		slug: 'kling/kling-3.0-standard/start-end-frame-to-video',
+		name: 'Kling 3.0 Standard',
+		description: 'First and last frame to video with Kling 3.0 Standard',
+		category: 'video',
+		pricing: K3_PRICE(84_000),
+		inputSchema: k3(
+			{ start_frame_url: url('First frame'), end_frame_url: url('Last frame') },
+			['start_frame_url', 'end_frame_url'],
+		),
+	},
+	{
+		slug: 'kling/kling-3.0-pro/image-to-video',
+		name: 'Kling 3.0 Pro',
+		description: 'Animate a still image with Kling 3.0 Pro',
+		category: 'video',
+		pricing: K3_PRICE(112_000),
+		inputSchema: k3({ image_url: url('Source image') }, ['image_url']),
+	},
+	{
+		slug: 'kling-plus/kling-3.0-pro/motion-control',
+		name: 'Kling 3.0 Pro Motion Control',
+		description: 'Move a still character along the motion of a reference video',
+		category: 'video',
+		// The page labels it "/second" but the formula is finalCost = baseCost: flat per job.
+		pricing: { flatMicroCents: 50_000 },
+		inputSchema: motionControl(),
+	},
+	{
+		slug: 'kling-plus/kling-3.0-standard/motion-control',
+		name: 'Kling 3.0 Standard Motion Control',
+		description: 'Move a still character along the motion of a reference video',
+		category: 'video',
+		pricing: { flatMicroCents: 30_000 },
+		inputSchema: motionControl(),
+	},
+	{
+		slug: 'kling-plus/kling-3.0-standard/text-to-video',
+		name: 'Kling 3.0 Standard (Plus)',
+		description: 'Text to video with Kling 3.0 Standard on Kling Plus',
+		category: 'video',
+		pricing: {
+			perSecondMicroCents: 84_000,
+			defaultDuration: '5',
+			multipliers: [{ field: 'has_sound', values: { true: 1.5 }, default: 'true' }],
+		},
+		inputSchema: schema(
+			{
+				prompt: str(2500),
+				aspect_ratio: oneOf(ASPECT_3, '16:9'),
+				duration: oneOf(range(3, 15), '5', 'Seconds, as a STRING'),
+				has_sound: SOUND('true'),
+				cfg_scale: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+				negative_prompt: str(1000),
+				shot_type: oneOf(['customize', 'intelligent'], 'customize'),
+			},
+			['prompt'],
+		),
+	},
+	{
+		slug: 'google/veo-3.1-fast/text-to-video',
+		name: 'Veo 3.1 Fast',
+		description: 'Text to video with Google Veo 3.1 Fast',
+		category: 'video',
+		pricing: {
+			perSecondMicroCents: 200_000,
+			defaultDuration: '8',
+			multipliers: [
+				{ field: 'resolution', values: { '4k': 1.5 }, default: '720p' },
+				{ field: 'has_sound', values: { true: 1.5 }, default: 'true' },
+			],
+		},
+		inputSchema: schema(
+			{
+				prompt: str(4000),
+				aspect_ratio: oneOf(['16:9', '9:16'], '16:9'),
+				resolution: oneOf(['720p', '1080p', '4k'], '720p'),
+				duration: oneOf(['4', '6', '8'], '8', 'Seconds, as a STRING'),
+				has_sound: SOUND('true'),
+				seed: { type: 'integer' },
+			},
+			['prompt'],
+		),
+	},
+	{
+		slug: 'openai/sora-2/text-to-video',
+		name: 'Sora 2',
+		description: 'Text to video with OpenAI Sora 2',
+		category: 'video',
+		pricing: { perSecondMicroCents: 100_000, defaultDuration: '4' },
+		inputSchema: schema(
+			{
+				prompt: str(1000),
+				aspect_ratio: oneOf(['16:9', '9:16'], '16:9'),
+				duration: oneOf(['4', '8', '12'], '4', 'Seconds, as a STRING'),
+			},
+			['prompt'],
+		),
+	},
+	{
+		slug: 'google/nano-banana-pro/text-to-image',
+		name: 'Nano Banana Pro',
+		description: 'Text to image with Google Nano Banana Pro',
+		category: 'image',
+		pricing: { flatMicroCents: 134_000, multipliers: [{ field: 'resolution', values: { '4k': 1.8 }, default: '1k' }] },
+		inputSchema: schema(
+			{
+				prompt: str(5000),
+				aspect_ratio: oneOf(['9:16', '16:9', '1:1', '2:3', '3:2'], '9:16'),
+				resolution: oneOf(['1k', '2k', '4k'], '1k'),
+			},
+			['prompt'],
+		),
+	},
+];
+
+/** Price for slugs the fake does not know when acceptAnyModel is on (documented in the README of the reply). */
+export const DEFAULT_ANY_MODEL_PRICING: FakePricing = { perSecondMicroCents: 50_000, defaultDuration: '5' };
+
+// ---------------------------------------------------------------------------------------------
+// Slugs and model resolution
+// ---------------------------------------------------------------------------------------------
+
+const SEGMENT = '[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?';
+/** `provider/model` or `provider/model/capability`, lower case (§2.1, §2.7). */
+const SLUG_RE = new RegExp(`^${SEGMENT}/${SEGMENT}(?:/${SEGMENT})?$`);
+
+export function isWellFormedSlug(slug: unknown): slug is string {
+	return typeof slug === 'string' && slug.length <= 200 && SLUG_RE.test(slug);
+}
+
+function shortHash(text: string, length = 10): string {
+	return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+function capitalise(id: string): string {
+	return id
+		.split('-')
+		.map((p) => (p ? p[0].toUpperCase() + p.slice(1) : p))
+		.join(' ');
+}
+
+function guessCategory(capability: string): 'video' | 'image' {
+	return /image/.test(capability) && !/video/.test(capability) ? 'image' : 'video';
+}
+
+export function providerFor(providerId: string, providerName?: string): FakeProvider {
+	const known = PROVIDERS[providerId];
+	if (known) return providerName ? { ...known, name: providerName } : known;
+	return {
+		id: providerId,
+		name: providerName ?? capitalise(providerId),
+		description: `${providerName ?? capitalise(providerId)} models (fake simulator entry)`,
+		website: `https://example.invalid/${providerId}`,
+		color: '#64748B',
+	};
+}
+
+/** Turns a spec (built-in, from options, or synthetic) into the model the fake works with. */
+export function resolveSpec(spec: FakeModelSpec, synthetic = false): FakeModel {
+	const parts = spec.slug.split('/');
+	const providerId = parts[0];
+	const modelPart = parts[1] ?? '';
+	const capability = parts[2] ?? (spec.category === 'image' ? 'text-to-image' : 'text-to-video');
+	const category = spec.category ?? guessCategory(capability);
+	const hash = shortHash(spec.slug);
+	const hasSchema = spec.inputSchema !== undefined;
+	return {
+		slug: spec.slug,
+		id: `model_${hash}`,
+		providerId,
+		modelPart,
+		capability,
+		name: spec.name ?? capitalise(modelPart),
+		description: spec.description ?? `${capitalise(modelPart)} ${capability} (fake simulator entry)`,
+		category,
+		pricing: spec.pricing ?? DEFAULT_ANY_MODEL_PRICING,
+		inputSchema: spec.inputSchema ?? { type: 'object', properties: {}, required: [], additionalProperties: true },
+		validates: hasSchema,
+		durationMs: spec.durationMs,
+		tags: spec.tags ?? [category, providerId, capability],
+		// Two versions so MODEL_VERSION_NOT_ACTIVE can be exercised (the models API example has versionCount 2).
+		versions: [
+			{ versionId: `ver_${hash}_1`, version: 'v0.9', status: 'deprecated' },
+			{ versionId: `ver_${hash}_2`, version: 'v1.0', status: 'active' },
+		],
+		synthetic,
+	};
+}
+
+export function builtinModelSpecs(): FakeModelSpec[] {
+	return BUILTIN_SPECS.map((s) => ({ ...s }));
+}
+
+/** Built-in models followed by the `models` option (which overrides a built-in with the same slug). */
+export function buildModelTable(extra: FakeModelSpec[] | undefined): Map<string, FakeModel> {
+	const table = new Map<string, FakeModel>();
+	for (const spec of [...BUILTIN_SPECS, ...(extra ?? [])]) table.set(spec.slug, resolveSpec(spec));
+	return table;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input validation (the subset of JSON Schema the built-in schemas use)
+// ---------------------------------------------------------------------------------------------
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+	if (typeof value === 'object') return 'an object';
+	return `the ${typeof value} ${String(value)}`;
+}
+
+function typeMatches(type: JsonSchemaProperty['type'], value: unknown): boolean {
+	switch (type) {
+		case 'string':
+			return typeof value === 'string';
+		case 'number':
+			return typeof value === 'number' && Number.isFinite(value);
+		case 'integer':
+			return typeof value === 'number' && Number.isInteger(value);
+		case 'boolean':
+			return typeof value === 'boolean';
+		case 'array':
+			return Array.isArray(value);
+		case 'object':
+			return typeof value === 'object' && value !== null && !Array.isArray(value);
+	}
+}
+
+function checkValue(field: string, prop: JsonSchemaProperty, value: unknown, issues: InputIssue[]): void {
+	const enumHint = prop.enum ? ` (one of ${prop.enum.map((v) => JSON.stringify(v)).join(', ')})` : '';
+	if (!typeMatches(prop.type, value)) {
+		const article = prop.type === 'integer' || prop.type === 'array' || prop.type === 'object' ? 'an' : 'a';
+		issues.push({
+			field,
+			reason: 'type',
+			message: `input.${field} must be ${article} ${prop.type}${enumHint}, got ${describe(value)}`,
+		});
+		return;
+	}
+	if (prop.enum && !prop.enum.includes(value as string | number | boolean)) {
+		issues.push({ field, reason: 'enum', message: `input.${field} must be one of ${prop.enum.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}` });
+		return;
+	}
+	if (typeof value === 'string') {
+		if (prop.maxLength !== undefined && value.length > prop.maxLength) {
+			issues.push({ field, reason: 'maxLength', message: `input.${field} must be at most ${prop.maxLength} characters, got ${value.length}` });
+			return;
+		}
+		if (prop.format === 'uri') {
+			let ok = false;
+			try {
+				const u = new URL(value);
+				ok = u.protocol === 'https:' || u.protocol === 'http:';
+			} catch {
+				ok = false;
+			}
+			if (!ok) issues.push({ field, reason: 'format', message: `input.${field} must be a publicly reachable http(s) URL, got ${describe(value)}` });
+		}
+	}
+	if (typeof value === 'number') {
+		if ((prop.minimum !== undefined && value < prop.minimum) || (prop.maximum !== undefined && value > prop.maximum)) {
+			issues.push({ field, reason: 'range', message: `input.${field} must be between ${prop.minimum ?? '-∞'} and ${prop.maximum ?? '∞'}, got ${value}` });
+		}
+	}
+	if (Array.isArray(value)) {
+		if ((prop.minItems !== undefined && value.length < prop.minItems) || (prop.maxItems !== undefined && value.length > prop.maxItems)) {
+			issues.push({ field, reason: 'items', message: `input.${field} must hold ${prop.minItems ?? 0} to ${prop.maxItems ?? '∞'} items, got ${value.length}` });
+			return;
+		}
+		if (prop.items) value.forEach((item, i) => checkValue(`${field}[${i}]`, prop.items as JsonSchemaProperty, item, issues));
+	}
+}
+
+/**
+ * Validates `input` against a model schema. `checkRequired` is false for estimates, where
+ * the input is optional and only used for pricing factors.
+ */
+export function validateInput(model: FakeModel, input: Record<string, unknown>, checkRequired = true): InputIssue[] {
+	if (!model.validates) return [];
+	const issues: InputIssue[] = [];
+	if (checkRequired) {
+		for (const field of model.inputSchema.required) {
+			const v = input[field];
+			if (v === undefined || v === null || v === '') {
+				issues.push({ field, reason: 'required', message: `input.${field} is required` });
+			}
+		}
+	}
+	for (const [field, value] of Object.entries(input)) {
+		const prop = model.inputSchema.properties[field];
+		if (!prop || value === undefined) continue; // unknown fields are tolerated, like a JSON Schema without additionalProperties:false
+		if (value === null && !checkRequired) continue;
+		if (issues.some((i) => i.field === field)) continue;
+		checkValue(field, prop, value, issues);
+	}
+	return issues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pricing (§5): finalCost = base × factors, then the per-account discount
+// ---------------------------------------------------------------------------------------------
+
+export function priceFor(model: FakeModel, input: Record<string, unknown>, discountPercent = 0): PriceResult {
+	const p = model.pricing;
+	const breakdown: Array<{ component: string; costMicroCents: number }> = [];
+	const factors: Record<string, { value: string; multiplier: number }> = {};
+	let running: number;
+	let baseRate: number;
+	if (p.perSecondMicroCents !== undefined) {
+		baseRate = p.perSecondMicroCents;
+		const raw = input.duration ?? p.defaultDuration ?? '5';
+		let seconds = Number(raw);
+		if (!Number.isFinite(seconds) || seconds <= 0) seconds = Number(p.defaultDuration ?? 5);
+		factors.duration = { value: String(raw), multiplier: seconds };
+		running = Math.round(baseRate * seconds);
+		breakdown.push({ component: 'base_generation', costMicroCents: running });
+	} else {
+		baseRate = p.flatMicroCents ?? 0;
+		running = baseRate;
+		breakdown.push({ component: 'base_generation', costMicroCents: running });
+	}
+	for (const m of p.multipliers ?? []) {
+		const raw = input[m.field];
+		const value = raw === undefined || raw === null ? m.default : String(raw);
+		if (value === undefined) continue;
+		const multiplier = m.values[value] ?? 1;
+		factors[m.field] = { value, multiplier };
+		if (multiplier === 1) continue;
+		const next = Math.round(running * multiplier);
+		// Additive components so that the breakdown sums to the base cost, as the reference example does.
+		breakdown.push({ component: m.field, costMicroCents: next - running });
+		running = next;
+	}
+	const pct = Math.max(0, Math.min(100, discountPercent));
+	const saved = Math.round((running * pct) / 100);
+	return {
+		baseCostMicroCents: running,
+		finalCostMicroCents: running - saved,
+		baseRateMicroCents: baseRate,
+		breakdown,
+		factors,
+		discountPercent: pct,
+		savedMicroCents: saved,
+	};
+}
+
+/** Catalog "pricing" object; how credits relate to micro-cents is UNCONFIRMED, the fake uses 1 credit = 1000 mc. */
+export function catalogPricing(model: FakeModel): { baseCredits: number; unit: string } {
+	if (model.pricing.perSecondMicroCents !== undefined) {
+		return { baseCredits: model.pricing.perSecondMicroCents / 1000, unit: 'per_second' };
+	}
+	return { baseCredits: (model.pricing.flatMicroCents ?? 0) / 1000, unit: 'per_generation' };
+}

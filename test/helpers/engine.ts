@@ -1,0 +1,176 @@
+/**
+ * Runs real workflows through n8n's own execution engine (n8n-core's WorkflowExecute and RoutingNode),
+ * in-process, so integration tests exercise the node exactly as n8n executes it.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'muvi-n8n-'));
+
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+import { MuviApi } from '../../credentials/MuviApi.credentials';
+import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
+
+/** A stand-in for n8n's Manual Trigger that emits the items given in its parameters. */
+class TestStart implements INodeType {
+	description = {
+		displayName: 'Test Start',
+		name: 'testStart',
+		group: ['input'],
+		version: 1,
+		description: 'Emits fixed items',
+		defaults: { name: 'Start' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[{}]' }],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string;
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+const nodeTypeRegistry: Record<string, INodeType> = {
+	'n8n-nodes-muvi.muviVideo': new MuviVideo(),
+	'test.start': new TestStart(),
+};
+
+export const nodeTypes: INodeTypes = {
+	getByName: (type) => nodeTypeRegistry[type],
+	getByNameAndVersion: (type) => nodeTypeRegistry[type],
+	getKnownTypes: () => ({}),
+} as INodeTypes;
+
+const credentialType = new MuviApi();
+
+/** Applies the credential's `authenticate` block the way n8n's server does (headers with `{{$credentials.x}}`). */
+function applyAuthenticate(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): IHttpRequestOptions {
+	const headers = (credentialType.authenticate.properties.headers ?? {}) as Record<string, string>;
+	const resolved: Record<string, string> = {};
+	for (const [name, template] of Object.entries(headers)) {
+		resolved[name] = template.replace(/^=/, '').replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+	}
+	return { ...options, headers: { ...(options.headers ?? {}), ...resolved } };
+}
+
+export interface RunOptions {
+	credentials: ICredentialDataDecryptedObject;
+	/** parameters of the Muvi Video node */
+	parameters: IDataObject;
+	/** input items for the node (default one empty item) */
+	items?: IDataObject[];
+	continueOnFail?: boolean;
+	mode?: WorkflowExecuteMode;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** the Muvi Video node's output items (first output) */
+	items: INodeExecutionData[];
+	/** the node's error, when the node failed */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+}
+
+export function additionalDataFor(credentials: ICredentialDataDecryptedObject, workflowData: IWorkflowBase): IWorkflowExecuteAdditionalData {
+	const base = 'http://127.0.0.1:5678';
+	return {
+		credentialsHelper: {
+			getParentTypes: () => [],
+			isCredentialUsableByNode: () => true,
+			authenticate: async (creds: ICredentialDataDecryptedObject, _type: string, options: IHttpRequestOptions) =>
+				applyAuthenticate(creds, options),
+			preAuthentication: async () => undefined,
+			runPreAuthentication: async () => undefined,
+			getCredentials: async () => {
+				throw new Error('not used');
+			},
+			getDecrypted: async () => ({ ...credentials }),
+			updateCredentials: async () => undefined,
+			updateCredentialsOauthTokenData: async () => undefined,
+			getCredentialsProperties: () => credentialType.properties,
+		},
+		hooks: new ExecutionLifecycleHooks('manual', 'test-execution', workflowData),
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: base,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+		variables: {},
+		executionId: 'test-execution',
+		userId: 'test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/** Runs Start → Muvi Video and returns what the Muvi node produced. */
+export async function runMuviNode(options: RunOptions): Promise<RunResult> {
+	const nodes: INode[] = [
+		{
+			id: 'start',
+			name: 'Start',
+			type: 'test.start',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify(options.items ?? [{}]) },
+		},
+		{
+			id: 'muvi',
+			name: 'Muvi Video',
+			type: 'n8n-nodes-muvi.muviVideo',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: options.parameters as INode['parameters'],
+			credentials: { muviApi: { id: 'cred-1', name: 'Muvi test' } },
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		},
+	];
+	const connections = { Start: { main: [[{ node: 'Muvi Video', type: 'main' as const, index: 0 }]] } };
+	const workflowData = {
+		id: 'wf-1',
+		name: 'test',
+		active: false,
+		nodes,
+		connections,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as unknown as IWorkflowBase;
+	const workflow = new Workflow({ id: 'wf-1', name: 'test', nodes, connections, active: false, nodeTypes, settings: {} });
+	const additionalData = additionalDataFor(options.credentials, workflowData);
+	const execute = new WorkflowExecute(additionalData, options.mode ?? 'manual', createRunExecutionData());
+	const run = await execute.run({ workflow, startNode: nodes[0] });
+	const task = run.data.resultData.runData['Muvi Video']?.[0];
+	const items = (task?.data?.main?.[0] ?? []) as INodeExecutionData[];
+	const error = (task?.error ?? run.data.resultData.error) as RunResult['error'];
+	return { run, items, error };
+}
