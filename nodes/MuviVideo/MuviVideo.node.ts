@@ -1,5 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { fileDescription } from './resources/file';
+import { jobDescription } from './resources/job';
+import { modelDescription } from './resources/model';
 import { videoDescription } from './resources/video';
 
 export class MuviVideo implements INodeType {
@@ -27,10 +30,18 @@ export class MuviVideo implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Video', value: 'video' }],
+				options: [
+					{ name: 'File', value: 'file' },
+					{ name: 'Job', value: 'job' },
+					{ name: 'Model', value: 'model' },
+					{ name: 'Video', value: 'video' },
+				],
 				default: 'video',
 			},
 			...videoDescription,
+			...jobDescription,
+			...modelDescription,
+			...fileDescription,
 		],
 	};
 }

@@ -64,8 +64,8 @@ export const shotType = (): ModelField => ({
 	apiName: 'shot_type',
 	kind: 'enum',
 	options: [
-		{ value: 'customize', name: 'Customize (follow the prompt)' },
-		{ value: 'intelligent', name: 'Intelligent (let the model plan the shots)' },
+		{ value: 'customize', name: 'Customize (Follow the Prompt)' },
+		{ value: 'intelligent', name: 'Intelligent (Let the Model Plan the Shots)' },
 	],
 	default: 'customize',
 	description: 'How the camera shots are planned',

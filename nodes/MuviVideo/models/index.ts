@@ -7,6 +7,9 @@ export type { ModelField, VideoModel } from './types';
 /** The value of the `model` option that lets a user type any slug and raw JSON input. */
 export const CUSTOM_MODEL = 'custom';
 
+/** What a new node starts with: the product's first model. */
+export const DEFAULT_MODEL = 'kling/kling-3.0-standard/image-to-video';
+
 /** Every model the dropdown offers, sorted by provider, then model version, then capability. */
 export const videoModels: VideoModel[] = [...klingModels, ...klingPlusModels].sort(
 	(a, b) =>

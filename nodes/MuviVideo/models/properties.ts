@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, fieldDisplayName, paramName, videoModels } from './index';
+import { CUSTOM_MODEL, DEFAULT_MODEL, fieldDisplayName, paramName, videoModels } from './index';
 import type { ModelField, VideoModel } from './types';
 import { describePrice } from '../shared/cost';
 
@@ -100,7 +100,7 @@ export function modelProperties(show: Record<string, string[]>): INodeProperties
 		name: 'model',
 		type: 'options',
 		required: true,
-		default: videoModels[0].slug,
+		default: DEFAULT_MODEL,
 		description: 'The Muvi video model. Each model shows its own fields and price.',
 		options: [
 			...videoModels.map(modelOption),

@@ -203,7 +203,7 @@ export async function downloadVideo(
 				ignoreHttpStatusErrors: true,
 				timeout: 600_000,
 			})) as IN8nHttpFullResponse;
-		} catch (error) {
+		} catch {
 			lastProblem = 'the connection failed';
 			continue;
 		}

@@ -4,14 +4,19 @@ import { fieldDisplayName, paramName } from '../models';
 import type { ModelField, VideoModel } from '../models/types';
 
 /** A problem with one field of one item, found before anything was sent to Muvi. */
-export class InputProblem extends Error {
-	constructor(
-		readonly field: string,
-		message: string,
-		readonly hint: string,
-	) {
-		super(message);
-	}
+export interface InputProblem {
+	field: string;
+	message: string;
+	hint: string;
+}
+
+/** Signals a problem up from deep inside the checks; turned into a NodeOperationError by the caller. */
+class ProblemFound {
+	constructor(readonly problem: InputProblem) {}
+}
+
+function problem(field: string, message: string, hint: string): ProblemFound {
+	return new ProblemFound({ field, message, hint });
 }
 
 const isBlank = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
@@ -40,10 +45,10 @@ function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
 	switch (field.kind) {
 		case 'text': {
 			if (typeof value !== 'string' && typeof value !== 'number')
-				throw new InputProblem(field.apiName, `${where} must be text`, 'Enter text, or an expression that returns text.');
+				throw problem(field.apiName, `${where} must be text`, 'Enter text, or an expression that returns text.');
 			const text = String(value);
 			if (field.maxLength !== undefined && text.length > field.maxLength)
-				throw new InputProblem(
+				throw problem(
 					field.apiName,
 					`${where} is ${text.length} characters long; the model accepts at most ${field.maxLength}`,
 					`Shorten it by ${text.length - field.maxLength} characters.`,
@@ -53,7 +58,7 @@ function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
 		case 'url': {
 			const text = String(value).trim();
 			if (!isHttpUrl(text))
-				throw new InputProblem(
+				throw problem(
 					field.apiName,
 					`${where} must be a web address starting with http:// or https://`,
 					`Got "${text.slice(0, 80)}". Use a public link to the file, or upload it first with File → Upload.`,
@@ -64,22 +69,22 @@ function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
 			const list = (Array.isArray(value) ? value : [value]).map((v) => String(v).trim()).filter((v) => v !== '');
 			const bad = list.find((v) => !isHttpUrl(v));
 			if (bad !== undefined)
-				throw new InputProblem(
+				throw problem(
 					field.apiName,
 					`${where} must contain only web addresses starting with http:// or https://`,
 					`"${bad.slice(0, 80)}" is not one.`,
 				);
 			if (field.maxItems !== undefined && list.length > field.maxItems)
-				throw new InputProblem(field.apiName, `${where} has ${list.length} entries; the model accepts at most ${field.maxItems}`, 'Remove some.');
+				throw problem(field.apiName, `${where} has ${list.length} entries; the model accepts at most ${field.maxItems}`, 'Remove some.');
 			if (field.minItems !== undefined && list.length < field.minItems)
-				throw new InputProblem(field.apiName, `${where} needs at least ${field.minItems} entries`, 'Add more.');
+				throw problem(field.apiName, `${where} needs at least ${field.minItems} entries`, 'Add more.');
 			return list;
 		}
 		case 'enum': {
 			const text = String(value);
 			const allowed = enumValues(field).filter((v) => v !== '');
 			if (!allowed.includes(text))
-				throw new InputProblem(
+				throw problem(
 					field.apiName,
 					`${where} cannot be "${text}"`,
 					`Allowed values: ${allowed.map((v) => `"${v}"`).join(', ')}.`,
@@ -92,16 +97,16 @@ function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
 			if (typeof value === 'boolean') flag = value;
 			else if (value === 'true' || value === 'false') flag = value === 'true';
 			else
-				throw new InputProblem(field.apiName, `${where} must be true or false`, `Got ${JSON.stringify(value)}.`);
+				throw problem(field.apiName, `${where} must be true or false`, `Got ${JSON.stringify(value)}.`);
 			return field.kind === 'boolean' ? flag : String(flag);
 		}
 		case 'number':
 		case 'integer': {
 			const num = typeof value === 'number' ? value : Number(value);
 			if (typeof value === 'boolean' || !Number.isFinite(num) || (field.kind === 'integer' && !Number.isInteger(num)))
-				throw new InputProblem(field.apiName, `${where} must be ${field.kind === 'integer' ? 'a whole number' : 'a number'}`, `Got ${JSON.stringify(value)}.`);
+				throw problem(field.apiName, `${where} must be ${field.kind === 'integer' ? 'a whole number' : 'a number'}`, `Got ${JSON.stringify(value)}.`);
 			if ((field.min !== undefined && num < field.min) || (field.max !== undefined && num > field.max))
-				throw new InputProblem(field.apiName, `${where} must be between ${field.min} and ${field.max}`, `Got ${num}.`);
+				throw problem(field.apiName, `${where} must be between ${field.min} and ${field.max}`, `Got ${num}.`);
 			return num;
 		}
 		case 'json': {
@@ -109,24 +114,35 @@ function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
 			try {
 				return JSON.parse(value);
 			} catch {
-				throw new InputProblem(field.apiName, `${where} is not valid JSON`, 'Check brackets, quotes and commas.');
+				throw problem(field.apiName, `${where} is not valid JSON`, 'Check brackets, quotes and commas.');
 			}
 		}
 	}
 }
 
+export type PreparedInput = { input: IDataObject; problem?: undefined } | { input?: undefined; problem: InputProblem };
+
 /**
  * Checks one item's `input` against the model's fields and returns it with every value in the type
- * the API wants. Empty optional fields are left out, so Muvi applies its own defaults.
- * Throws `InputProblem` for the first field that is wrong.
+ * the API wants, or the first problem found. Empty optional fields are left out, so Muvi applies
+ * its own defaults.
  */
-export function prepareModelInput(model: VideoModel, input: IDataObject): IDataObject {
+export function prepareModelInput(model: VideoModel, input: IDataObject): PreparedInput {
+	try {
+		return { input: coerceAll(model, input) };
+	} catch (found) {
+		if (found instanceof ProblemFound) return { problem: found.problem };
+		return { problem: { field: '', message: `The input for ${model.name} could not be checked`, hint: String(found) } };
+	}
+}
+
+function coerceAll(model: VideoModel, input: IDataObject): IDataObject {
 	const out: IDataObject = {};
 	for (const field of model.fields) {
 		const value = input[field.apiName];
 		if (isBlank(value) || (field.kind === 'json' && (value === '[]' || value === '{}'))) {
 			if (field.required)
-				throw new InputProblem(field.apiName, `${label(field)} is required for ${model.name}`, 'Fill it in, or map it from an earlier node.');
+				throw problem(field.apiName, `${label(field)} is required for ${model.name}`, 'Fill it in, or map it from an earlier node.');
 			continue;
 		}
 		out[field.apiName] = coerce(field, value, model) as IDataObject[string];

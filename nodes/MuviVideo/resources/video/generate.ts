@@ -13,7 +13,7 @@ import { CUSTOM_MODEL, findModel } from '../../models';
 import { modelProperties } from '../../models/properties';
 import { estimateCostMicroCents, formatUsd, microCentsToUsd } from '../../shared/cost';
 import { finishedJobItem, normalizeJob, pollUntilFinished, submitJob } from '../../shared/jobs';
-import { InputProblem, isHttpUrl, prepareModelInput } from '../../shared/validation';
+import { isHttpUrl, prepareModelInput, type InputProblem } from '../../shared/validation';
 
 const showFor = { resource: ['video'], operation: ['generate'] };
 
@@ -134,12 +134,9 @@ export async function prepareJobRequest(
 	} else {
 		const model = findModel(selected);
 		if (!model) throw inputProblem(this, `Unknown model "${selected}"`, 'Pick a model from the list.');
-		try {
-			input = prepareModelInput(model, (body.input ?? {}) as IDataObject);
-		} catch (error) {
-			if (error instanceof InputProblem) throw inputProblem(this, error);
-			throw error;
-		}
+		const prepared = prepareModelInput(model, (body.input ?? {}) as IDataObject);
+		if (prepared.problem) throw inputProblem(this, prepared.problem);
+		input = prepared.input;
 		estimate = estimateCostMicroCents(model, input);
 	}
 	body.input = input;

@@ -1,0 +1,363 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { downloadVideo, normalizeJob } from '../MuviVideo/shared/jobs';
+import { CREDENTIAL_TYPE, muviRead } from '../MuviVideo/shared/transport';
+import { claimDelivery, retentionMs } from './deliveries';
+import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature, type SignatureFailure } from './signature';
+
+const EVENTS = ['completed', 'failed'];
+
+interface TriggerOptions {
+	fetchJob?: boolean;
+	download?: boolean;
+	binaryPropertyName?: string;
+	toleranceSeconds?: number;
+	allowUnsigned?: boolean;
+}
+
+/** The parts of n8n's request object this node reads (an http.IncomingMessage underneath). */
+interface WebhookRequest {
+	headers: Record<string, string | string[] | undefined>;
+	/** the body bytes as received, kept by n8n's raw body reader */
+	rawBody?: unknown;
+	/** n8n's lazy raw body reader; fills `rawBody` */
+	readRawBody?: () => Promise<void>;
+	body?: unknown;
+}
+
+/** The parts of n8n's response object this node writes (an http.ServerResponse underneath). */
+interface WebhookResponse {
+	statusCode: number;
+	headersSent?: boolean;
+	setHeader(name: string, value: string): unknown;
+	end(body?: string): unknown;
+}
+
+const FAILURE_MESSAGES: Record<SignatureFailure, string> = {
+	'missing-secret': 'No webhook signing secret is configured for this trigger',
+	'missing-timestamp': 'The X-PixelByte-Timestamp header is missing',
+	'missing-signature': 'The X-PixelByte-Signature header is missing',
+	'malformed-timestamp': 'The X-PixelByte-Timestamp header is not a Unix time in seconds',
+	'malformed-signature': 'The X-PixelByte-Signature header is not "sha256=" followed by 64 hex digits',
+	'stale-timestamp': 'The request is too old (X-PixelByte-Timestamp is outside the allowed tolerance)',
+	'future-timestamp': 'The request is dated in the future (X-PixelByte-Timestamp is outside the allowed tolerance)',
+	'signature-mismatch': 'The signature does not match the request',
+};
+
+/** Answers the request directly; n8n then starts no execution. */
+function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
+	const res = ctx.getResponseObject() as unknown as WebhookResponse;
+	if (!res.headersSent) {
+		res.statusCode = statusCode;
+		res.setHeader('Content-Type', 'application/json; charset=utf-8');
+		res.setHeader('Cache-Control', 'no-store');
+	}
+	res.end(JSON.stringify(body));
+	return { noWebhookResponse: true };
+}
+
+function header(ctx: IWebhookFunctions, name: string): string | string[] | undefined {
+	return ctx.getHeaderData()[name];
+}
+
+/**
+ * The body exactly as Muvi sent it. n8n keeps it on the request as `rawBody` (a Buffer) and reads it
+ * lazily through `readRawBody()`. Only if neither exists (not the case in n8n 1.x or 2.x) does this
+ * fall back to the parsed body, re-serialised the way Muvi's own Node example signs it.
+ */
+async function readRawBody(ctx: IWebhookFunctions): Promise<Buffer> {
+	const req = ctx.getRequestObject() as unknown as WebhookRequest;
+	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
+	if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
+	if (typeof req.rawBody === 'string') return Buffer.from(req.rawBody, 'utf8');
+	const body = req.body;
+	if (typeof body === 'string') return Buffer.from(body, 'utf8');
+	if (body && typeof body === 'object' && Object.keys(body).length > 0) return Buffer.from(JSON.stringify(body), 'utf8');
+	return Buffer.alloc(0);
+}
+
+/** The delivery as JSON, or undefined when it is not a JSON object with a job ID and a status. */
+function parseDelivery(rawBody: Buffer): IDataObject | undefined {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(rawBody.toString('utf8').replace(/^\uFEFF/, ''));
+	} catch {
+		return undefined;
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+	const payload = parsed as IDataObject;
+	if (typeof payload.jobId !== 'string' || payload.jobId === '' || payload.jobId.length > 256) return undefined;
+	if (typeof payload.status !== 'string' || payload.status === '') return undefined;
+	return payload;
+}
+
+/** Errors from the shared transport are already node errors; anything else is wrapped. */
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+function jobError(raw: unknown): IDataObject {
+	const err = (raw && typeof raw === 'object' ? raw : {}) as IDataObject;
+	return {
+		code: typeof err.code === 'string' ? err.code : 'UNKNOWN',
+		message: typeof err.message === 'string' ? err.message : typeof raw === 'string' ? raw : 'Muvi did not say why the job failed',
+	};
+}
+
+/** The item the workflow starts with, built only from what the signed delivery says. */
+function deliveryItem(payload: IDataObject, receivedAt: string, verified: boolean, includeRawOutput: boolean): IDataObject {
+	const status = payload.status as string;
+	const json: IDataObject = {
+		jobId: payload.jobId,
+		requestId: typeof payload.requestId === 'string' ? payload.requestId : null,
+		status,
+		completedAt: typeof payload.completedAt === 'string' ? payload.completedAt : null,
+	};
+	if (status === 'completed') {
+		const videoUrl = normalizeJob(payload).videoUrl;
+		json.videoUrl = typeof videoUrl === 'string' ? videoUrl : null;
+		if (includeRawOutput && payload.output !== undefined) json.output = payload.output;
+	}
+	if (status === 'failed') json.error = jobError(payload.error);
+	json.receivedAt = receivedAt;
+	json.signatureVerified = verified;
+	return json;
+}
+
+export class MuviVideoTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Muvi Video Trigger',
+		name: 'muviVideoTrigger',
+		icon: { light: 'file:../../icons/muvi.svg', dark: 'file:../../icons/muvi.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "On " + ($parameter["events"] || []).join(", ") }}',
+		description: 'Starts the workflow when a Muvi video job completes or fails',
+		defaults: { name: 'Muvi Video Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'muviApi', required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'muvi' }],
+		properties: [
+			{
+				displayName:
+					'Muvi calls this node when a job finishes. Copy the Production URL above (Webhook URLs) and paste it into the Webhook URL option of the Muvi Video node, or send it as <code>webhookUrl</code> when you submit jobs through the API. Muvi only calls https URLs, and the workflow must be active. Requests are checked against the Webhook Signing Secret of the Muvi API credential.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				options: [
+					{ name: 'Job Completed', value: 'completed', description: 'The video is ready' },
+					{ name: 'Job Failed', value: 'failed', description: 'The job failed; Muvi refunds its credits' },
+				],
+				default: ['completed', 'failed'],
+				description: 'Which job outcomes start the workflow. Others are acknowledged and ignored.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Accept Unsigned Requests (Insecure)',
+						name: 'allowUnsigned',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to accept requests that carry no signature, or arrive when no signing secret is set. Anyone who knows the URL can then start this workflow: use it for local testing only. A request with a wrong signature is still refused.',
+					},
+					{
+						displayName: 'Download Video',
+						name: 'download',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to download the finished video into the binary data of the item',
+					},
+					{
+						displayName: 'Fetch Job Details',
+						name: 'fetchJob',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to read the job from Muvi (GET /v1/jobs/{jobID}) so the item carries the canonical outputs list; the webhook payload shape differs between models',
+					},
+					{
+						displayName: 'Put Video in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						placeholder: 'e.g. data',
+						description: 'Name of the binary field for the downloaded video (used when Download Video is on)',
+					},
+					{
+						displayName: 'Timestamp Tolerance (Seconds)',
+						name: 'toleranceSeconds',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: DEFAULT_TOLERANCE_SECONDS,
+						description:
+							'How far the X-PixelByte-Timestamp of a request may be from the clock of this server, either way; older requests are refused as replays',
+					},
+				],
+			},
+		],
+	};
+
+	// Muvi has no API to register webhooks: the URL travels with each job, so there is nothing to
+	// check, create or delete on Muvi's side, and these report the (local) endpoint as ready.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	/**
+	 * Runs while Muvi waits for the answer, so it only does fast, local work: verify, parse, filter,
+	 * deduplicate. Fetching the job and downloading the video happen in execute(), after n8n has
+	 * answered 200.
+	 */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const receivedAt = new Date();
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const events = this.getNodeParameter('events', EVENTS) as string[];
+		const tolerance =
+			typeof options.toleranceSeconds === 'number' && options.toleranceSeconds > 0
+				? options.toleranceSeconds
+				: DEFAULT_TOLERANCE_SECONDS;
+
+		let secret = '';
+		try {
+			const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+			secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret.trim() : '';
+		} catch {
+			// No usable credential means no secret: refused below unless unsigned requests are allowed.
+		}
+
+		const rawBody = await readRawBody(this);
+		const timestamp = header(this, 'x-pixelbyte-timestamp');
+		const signature = header(this, 'x-pixelbyte-signature');
+		const unsigned = secret === '' || (timestamp === undefined && signature === undefined);
+		let verified = false;
+		if (!(options.allowUnsigned && unsigned)) {
+			const check = verifyWebhookSignature({
+				secret,
+				timestamp,
+				signature,
+				rawBody,
+				toleranceSeconds: tolerance,
+				now: receivedAt.getTime(),
+			});
+			if (!check.ok)
+				return answer(this, 401, {
+					error: 'unauthorized',
+					reason: check.reason,
+					message: `${FAILURE_MESSAGES[check.reason]}. The request was refused.`,
+				});
+			verified = true;
+		}
+
+		const payload = parseDelivery(rawBody);
+		if (!payload)
+			return answer(this, 400, {
+				error: 'bad_request',
+				message: 'The body is not a JSON object with a jobId and a status',
+			});
+
+		const status = payload.status as string;
+		if (!events.includes(status))
+			return { webhookResponse: { received: true, ignored: `event "${status}" is not selected in this trigger` } };
+
+		// Manual test runs skip the memory so the same test delivery can be sent again.
+		if (this.getMode() !== 'manual') {
+			const workflowId = this.getWorkflow().id ?? '';
+			const node = this.getNode();
+			const isNew = claimDelivery({
+				staticData: this.getWorkflowStaticData('node'),
+				scope: `${workflowId}/${node.id ?? node.name}`,
+				key: `${String(payload.jobId)}:${status}`,
+				now: receivedAt.getTime(),
+				retention: retentionMs(tolerance),
+			});
+			if (!isNew) return { webhookResponse: { received: true, duplicate: true } };
+		}
+
+		const json = deliveryItem(payload, receivedAt.toISOString(), verified, options.fetchJob === false);
+		return { workflowData: [[{ json }]] };
+	}
+
+	/**
+	 * n8n runs this with the item webhook() returned, as the first step of the execution: the HTTP
+	 * answer has already gone out, so a slow Muvi API or a large video cannot make Muvi time out
+	 * and deliver again.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const returnData: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
+			const json: IDataObject = { ...items[i].json };
+			const item: INodeExecutionData = { json, pairedItem: { item: i } };
+			const jobId = typeof json.jobId === 'string' ? json.jobId : '';
+			const completed = json.status === 'completed' && jobId !== '';
+			try {
+				if (completed && options.fetchJob !== false) {
+					const raw = (await muviRead(
+						this,
+						{ method: 'GET', path: `/v1/jobs/${encodeURIComponent(jobId)}` },
+						`reading job ${jobId}`,
+						i,
+					)) as IDataObject;
+					const job = normalizeJob(raw);
+					json.outputs = Array.isArray(job.outputs) ? job.outputs : [];
+					if (typeof job.videoUrl === 'string') json.videoUrl = job.videoUrl;
+					if (typeof job.thumbnailUrl === 'string') json.thumbnailUrl = job.thumbnailUrl;
+					if (typeof job.posterImageUrl === 'string') json.posterImageUrl = job.posterImageUrl;
+					if (json.completedAt === null && typeof job.completedAt === 'string') json.completedAt = job.completedAt;
+					if (json.requestId === null && typeof job.requestId === 'string') json.requestId = job.requestId;
+				}
+				if (completed && options.download) {
+					if (typeof json.videoUrl !== 'string' || json.videoUrl === '')
+						throw new NodeOperationError(this.getNode(), `Job ${jobId} completed without an output URL`, {
+							description: 'There is no video to download. Turn on Fetch Job Details so the node reads the outputs from Muvi.',
+							itemIndex: i,
+						});
+					const property = (options.binaryPropertyName || 'data').trim() || 'data';
+					item.binary = { [property]: await downloadVideo(this, json.videoUrl, jobId, i) };
+				}
+			} catch (error) {
+				if (!this.continueOnFail()) throw asNodeError(this, error, i);
+				json.error = (error as Error).message;
+			}
+			returnData.push(item);
+		}
+		return [returnData];
+	}
+}

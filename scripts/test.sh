@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): unit, engine-level integration and fault tests, then the
+# end-to-end suite in a real n8n. Works on a fresh clone: it installs Node.js 24 and the dev
+# dependencies it needs. Extra arguments go to jest (and skip the e2e suite), e.g. `npm test -- test/unit`.
+set -euo pipefail
+source "$(dirname "$0")/node24.sh"
+source "$MUVI_REPO/scripts/deps.sh"
+cd "$MUVI_REPO"
+npx jest "$@"
+if [ $# -eq 0 ]; then
+	bash scripts/e2e.sh
+fi

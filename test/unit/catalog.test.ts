@@ -1,0 +1,84 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { CUSTOM_MODEL, DEFAULT_MODEL, findModel, videoModels } from '../../nodes/MuviVideo/models';
+import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
+
+const properties = new MuviVideo().description.properties;
+const shownFor = (slug: string) =>
+	properties.filter((p) => (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
+const byName = (slug: string, name: string) => shownFor(slug).find((p) => p.name === name) as INodeProperties;
+
+describe('model catalog → n8n properties', () => {
+	test('the two seed models are in the dropdown under their API slugs and display names', () => {
+		const model = properties.find((p) => p.name === 'model')!;
+		const options = (model.options ?? []) as Array<{ name: string; value: string }>;
+		expect(options).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ value: 'kling/kling-3.0-standard/image-to-video', name: 'Kling 3.0 Standard — Image to Video' }),
+				expect.objectContaining({ value: 'kling-plus/kling-3.0-pro/motion-control', name: 'Kling 3.0 Pro — Motion Control' }),
+				expect.objectContaining({ value: CUSTOM_MODEL }),
+			]),
+		);
+		expect(model.default).toBe(DEFAULT_MODEL);
+		expect(findModel(DEFAULT_MODEL)).toBeDefined();
+	});
+
+	test('Kling 3.0 Standard I2V fields are named in camelCase and sent to input.<api_field> with the API types', () => {
+		const slug = 'kling/kling-3.0-standard/image-to-video';
+		expect(shownFor(slug).map((p) => p.name)).toEqual(['prompt', 'imageUrl', 'aspectRatio', 'duration', 'hasSound']);
+		expect(byName(slug, 'prompt')).toMatchObject({ required: true, routing: { send: { type: 'body', property: 'input.prompt' } } });
+		expect(byName(slug, 'imageUrl')).toMatchObject({ required: true, routing: { send: { property: 'input.image_url' } } });
+		const aspect = byName(slug, 'aspectRatio');
+		expect(aspect.default).toBe('16:9');
+		expect((aspect.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['16:9', '9:16', '1:1']);
+		const duration = byName(slug, 'duration');
+		expect(duration.default).toBe('5');
+		expect((duration.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['5', '10', '15']);
+		const sound = byName(slug, 'hasSound');
+		expect(sound).toMatchObject({ type: 'boolean', default: false, routing: { send: { property: 'input.has_sound' } } });
+		// shown as a switch, sent as the string the API wants
+		expect(String(sound.routing?.send?.value)).toContain('"true"');
+	});
+
+	test('Kling 3.0 Pro Motion Control fields', () => {
+		const slug = 'kling-plus/kling-3.0-pro/motion-control';
+		expect(shownFor(slug).map((p) => p.name)).toEqual([
+			'image',
+			'video',
+			'prompt',
+			'negativePrompt',
+			'characterOrientation',
+			'keepOriginalSound',
+			'shotType',
+		]);
+		expect(byName(slug, 'image')).toMatchObject({ required: true, routing: { send: { property: 'input.image' } } });
+		expect(byName(slug, 'video')).toMatchObject({ required: true, routing: { send: { property: 'input.video' } } });
+		expect(byName(slug, 'prompt').required).toBe(false);
+		expect(byName(slug, 'negativePrompt')).toMatchObject({ routing: { send: { property: 'input.negative_prompt' } } });
+		expect(byName(slug, 'characterOrientation')).toMatchObject({ routing: { send: { property: 'input.character_orientation' } } });
+		// a real boolean, sent as is
+		const keep = byName(slug, 'keepOriginalSound');
+		expect(keep).toMatchObject({ type: 'boolean', default: true, routing: { send: { property: 'input.keep_original_sound' } } });
+		expect(keep.routing?.send?.value).toBeUndefined();
+		expect(byName(slug, 'shotType')).toMatchObject({ default: 'customize', routing: { send: { property: 'input.shot_type' } } });
+	});
+
+	test('every model field property is shown only for models that have it', () => {
+		for (const m of videoModels) {
+			const names = shownFor(m.slug).map((p) => p.name);
+			expect(new Set(names).size).toBe(names.length);
+			expect(names.length).toBe(m.fields.length);
+		}
+	});
+
+	test('the node is declarative: no execute method, routing on the operation, usable as a tool', () => {
+		const node = new MuviVideo();
+		expect((node as unknown as { execute?: unknown }).execute).toBeUndefined();
+		expect(node.description.usableAsTool).toBe(true);
+		expect(node.description.name).toBe('muviVideo');
+		const op = properties.find((p) => p.name === 'operation')!;
+		const generate = (op.options as Array<{ value: string; action: string; routing: unknown }>).find((o) => o.value === 'generate')!;
+		expect(generate.action).toBe('Generate a video');
+		expect(generate.routing).toMatchObject({ request: { method: 'POST', url: '/v1/jobs/submit' } });
+	});
+});
