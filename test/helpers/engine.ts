@@ -46,7 +46,8 @@ class TestStart implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0) as string;
 		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
-		return [items.map((json) => ({ json }))];
+		// `{ json, binary }` entries pass through as they are (binary data in n8n's in-memory form)
+		return [items.map((entry) => ('json' in entry ? (entry as unknown as INodeExecutionData) : { json: entry }))];
 	}
 }
 
@@ -77,8 +78,8 @@ export interface RunOptions {
 	credentials: ICredentialDataDecryptedObject;
 	/** parameters of the Muvi Video node */
 	parameters: IDataObject;
-	/** input items for the node (default one empty item) */
-	items?: IDataObject[];
+	/** input items for the node (default one empty item); `{ json, binary }` entries keep their binary */
+	items?: Array<IDataObject | INodeExecutionData>;
 	continueOnFail?: boolean;
 	mode?: WorkflowExecuteMode;
 }

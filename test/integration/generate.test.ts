@@ -228,8 +228,19 @@ describe('API answers', () => {
 		const { error } = await run(klingI2V);
 		expect(error?.message).toMatch(/may have been created/);
 		expect(error?.description).toMatch(/did not send the job again/);
+		// the job list was checked, and the job Muvi created is named so the user can find it
+		expect(error?.description).toContain([...fake.jobs.keys()][0]);
 		expect(submits()).toHaveLength(1);
 		expect(fake.stats.jobsCreated).toBe(1);
+	});
+
+	test('a connection cut before Muvi read the submit: the job list shows nothing new, so it is sent again once', async () => {
+		fake.injectFault({ route: 'submit', kind: 'reset-before-read' });
+		const { items, error } = await run({ ...klingI2V, waitForCompletion: false });
+		expect(error).toBeUndefined();
+		expect(submits()).toHaveLength(2);
+		expect(fake.stats.jobsCreated).toBe(1);
+		expect(items[0].json.status).toBe('pending');
 	});
 
 	test('a malformed answer to a submit is not re-sent either', async () => {

@@ -71,24 +71,59 @@ export function normalizeJob(raw: IDataObject): IDataObject {
 	return job;
 }
 
-/** Thrown when a submit may or may not have created (and charged) a job: it is never re-sent. */
-function unknownOutcomeError(ctx: MuviContext, what: string, itemIndex: number): NodeApiError {
+/** Thrown when a submit may or may not have created (and charged) a job: it is never re-sent blindly. */
+function unknownOutcomeError(ctx: MuviContext, what: string, itemIndex: number, candidates?: string[]): NodeApiError {
+	const seen = candidates?.length
+		? ` Muvi's job list shows ${candidates.length === 1 ? 'a job' : 'jobs'} of this model created at that moment: ${candidates.slice(0, 5).join(', ')}.`
+		: '';
 	return new NodeApiError(
 		ctx.getNode(),
 		{ reason: 'unknown-outcome' },
 		{
 			message: `The video job may have been created, but Muvi's answer was lost (${what})`,
-			description:
-				'To avoid paying twice, the node did not send the job again. Check your recent jobs (Muvi dashboard, or this node: Job → Get Many) before running this item again.',
+			description: `To avoid paying twice, the node did not send the job again.${seen} Check your recent jobs (Muvi dashboard, or this node: Job → Get Many) before running this item again.`,
 			itemIndex,
 		},
 	);
 }
 
+/** Job IDs this n8n process received from submits (bounded), so a reconciliation can tell its own jobs apart. */
+const knownJobIds = new Set<string>();
+const KNOWN_JOB_IDS_MAX = 10_000;
+
+function rememberJobId(jobId: string): void {
+	knownJobIds.add(jobId);
+	if (knownJobIds.size > KNOWN_JOB_IDS_MAX) knownJobIds.delete(knownJobIds.values().next().value as string);
+}
+
+/** How far Muvi's clock may be from ours when matching a job's createdAt to a submit. */
+const CLOCK_SLACK_MS = 30_000;
+
 /**
- * Submits one job. Retries only when Muvi says no job was created: 429 CONCURRENT_JOBS_EXCEEDED (after
- * `retryAfter`), 503 PUBSUB_PUBLISH_FAILED (exponential backoff), or a connection that never opened.
- * Anything else whose outcome is unknown is reported, never re-sent.
+ * After a submit whose answer was lost: the jobs of this model Muvi created since the submit began that
+ * this process does not know (muvi-api.md §7: check the job list before resubmitting). `undefined` when
+ * the list could not be read, which counts as "a job may exist".
+ */
+async function unknownJobsSince(ctx: MuviContext, model: string, since: number, itemIndex: number): Promise<string[] | undefined> {
+	await sleep(1000);
+	const answer = await sendOnce(ctx, { method: 'GET', path: '/v1/jobs', qs: { limit: 100, modelId: model }, timeout: 30_000 });
+	if (answer.network || answer.malformed || answer.status < 200 || answer.status >= 300) return undefined;
+	const page = unwrap(answer.body) as IDataObject;
+	if (!Array.isArray(page.jobs)) return undefined;
+	return (page.jobs as IDataObject[])
+		.filter((j) => {
+			const created = Date.parse(String(j.createdAt ?? ''));
+			return (!Number.isFinite(created) || created >= since - CLOCK_SLACK_MS) && (j.model === undefined || j.model === model);
+		})
+		.map((j) => String(j.jobId))
+		.filter((id) => !knownJobIds.has(id));
+}
+
+/**
+ * Submits one job. Sends it again only when Muvi said no job was created: 429 CONCURRENT_JOBS_EXCEEDED
+ * (after `retryAfter`), 503 PUBSUB_PUBLISH_FAILED (exponential backoff), a connection that never
+ * opened, or a lost answer after which Muvi's job list shows no new job of this model. Otherwise an
+ * unknown outcome is reported, never re-sent.
  */
 export async function submitJob(
 	ctx: MuviContext,
@@ -97,20 +132,36 @@ export async function submitJob(
 	budgetMs: number,
 ): Promise<IDataObject> {
 	const started = Date.now();
+	const model = String(request.body.model ?? '');
 	let busyRetries = 0;
 	let connectRetries = 0;
+	let reconciled = false;
 	for (;;) {
+		const sentAt = Date.now();
 		const answer = await sendOnce(ctx, { ...request, timeout: Math.min(60_000, budgetMs) });
+		const lost =
+			answer.network && !answer.network.notSent
+				? answer.network.timedOut
+					? 'no answer in time'
+					: 'the connection was cut'
+				: answer.status >= 200 && answer.status < 300 && answer.malformed
+					? 'the answer could not be read'
+					: undefined;
+		if (lost) {
+			const unknown = reconciled ? undefined : await unknownJobsSince(ctx, model, sentAt, itemIndex);
+			reconciled = true;
+			if (unknown && unknown.length === 0) continue;
+			throw unknownOutcomeError(ctx, lost, itemIndex, unknown);
+		}
 		if (answer.network) {
-			if (!answer.network.notSent)
-				throw unknownOutcomeError(ctx, answer.network.timedOut ? 'no answer in time' : 'the connection was cut', itemIndex);
 			if (connectRetries++ >= 3) throw networkError(ctx, answer.network, 'submitting the job', itemIndex);
 			await sleep(1000 * 2 ** connectRetries);
 			continue;
 		}
 		if (answer.status >= 200 && answer.status < 300) {
-			const data = answer.malformed ? undefined : (unwrap(answer.body) as IDataObject);
-			if (!data || typeof data.jobId !== 'string') throw unknownOutcomeError(ctx, 'the answer could not be read', itemIndex);
+			const data = unwrap(answer.body) as IDataObject;
+			if (typeof data.jobId !== 'string') throw unknownOutcomeError(ctx, 'the answer had no job ID', itemIndex);
+			rememberJobId(data.jobId);
 			return data;
 		}
 		const info = errorInfo(answer.status, answer.body);
@@ -138,13 +189,17 @@ export interface PollPlan {
 	estimatedCompletionTime?: unknown;
 	timeoutMs: number;
 	itemIndex: number;
+	/** when to give up; default submittedAt + timeoutMs */
+	deadlineAt?: number;
+	/** the caller has just read the status once, so skip the wait for the estimate */
+	alreadyPolled?: boolean;
 }
 
 /** Waits until the job is completed, failed or cancelled, or the time budget is spent. */
 export async function pollUntilFinished(ctx: MuviContext, plan: PollPlan): Promise<IDataObject> {
 	const eta = typeof plan.estimatedCompletionTime === 'string' ? Date.parse(plan.estimatedCompletionTime) : NaN;
-	const deadline = plan.submittedAt + plan.timeoutMs;
-	for (let polls = 0; ; polls++) {
+	const deadline = plan.deadlineAt ?? plan.submittedAt + plan.timeoutMs;
+	for (let polls = plan.alreadyPolled ? 1 : 0; ; polls++) {
 		const now = Date.now();
 		const delay = nextPollDelayMs(now, plan.submittedAt, Number.isFinite(eta) ? eta : undefined, polls);
 		if (now + delay > deadline) {

@@ -51,13 +51,15 @@ async function waitForJob(this: IExecutePaginationFunctions): Promise<INodeExecu
 	const startedAt = Date.now();
 	let raw = (await muviRead(this, { method: 'GET', path: jobPath(jobId) }, `reading job ${jobId}`, itemIndex)) as IDataObject;
 	if (!FINAL_STATUSES.includes(String(raw.status))) {
+		const createdAt = typeof raw.createdAt === 'string' ? Date.parse(raw.createdAt) : NaN;
 		raw = await pollUntilFinished(this, {
 			jobId,
-			// the job was not submitted by this node: back off from now, asking first at its estimate if known
-			submittedAt: startedAt,
-			estimatedCompletionTime: raw.estimatedCompletionTime,
+			// back off from the job's own start, so an old job is not asked about every 2 seconds
+			submittedAt: Number.isFinite(createdAt) ? Math.min(createdAt, startedAt) : startedAt,
 			timeoutMs,
+			deadlineAt: startedAt + timeoutMs,
 			itemIndex,
+			alreadyPolled: true,
 		});
 	}
 	return [await finishedJobItem(this, {}, raw, { download, binaryPropertyName }, itemIndex)];
