@@ -29,7 +29,6 @@ interface TriggerOptions {
 
 /** The parts of n8n's request object this node reads (an http.IncomingMessage underneath). */
 interface WebhookRequest {
-	headers: Record<string, string | string[] | undefined>;
 	/** the body bytes as received, kept by n8n's raw body reader */
 	rawBody?: unknown;
 	/** n8n's lazy raw body reader; fills `rawBody` */

@@ -83,6 +83,11 @@ export function claimDelivery({ staticData, scope, key, now, retention }: Delive
 	return true;
 }
 
+/** How many deliveries this process remembers (for tests and diagnostics). */
+export function processDeliveryCount(): number {
+	return recentInProcess.size;
+}
+
 /** How many deliveries the static data currently remembers (for tests and diagnostics). */
 export function storedDeliveryCount(staticData: IDataObject | undefined): number {
 	const stored = staticData?.[STORE_KEY];

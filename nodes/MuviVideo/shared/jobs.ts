@@ -104,7 +104,7 @@ const CLOCK_SLACK_MS = 30_000;
  * this process does not know (muvi-api.md §7: check the job list before resubmitting). `undefined` when
  * the list could not be read, which counts as "a job may exist".
  */
-async function unknownJobsSince(ctx: MuviContext, model: string, since: number, itemIndex: number): Promise<string[] | undefined> {
+async function unknownJobsSince(ctx: MuviContext, model: string, since: number): Promise<string[] | undefined> {
 	await sleep(1000);
 	const answer = await sendOnce(ctx, { method: 'GET', path: '/v1/jobs', qs: { limit: 100, modelId: model }, timeout: 30_000 });
 	if (answer.network || answer.malformed || answer.status < 200 || answer.status >= 300) return undefined;
@@ -148,7 +148,7 @@ export async function submitJob(
 					? 'the answer could not be read'
 					: undefined;
 		if (lost) {
-			const unknown = reconciled ? undefined : await unknownJobsSince(ctx, model, sentAt, itemIndex);
+			const unknown = reconciled ? undefined : await unknownJobsSince(ctx, model, sentAt);
 			reconciled = true;
 			if (unknown && unknown.length === 0) continue;
 			throw unknownOutcomeError(ctx, lost, itemIndex, unknown);
