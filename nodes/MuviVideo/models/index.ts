@@ -1,6 +1,15 @@
+import { alibabaWanModels } from './alibabaWan';
+import { bytedanceSeedanceModels } from './bytedanceSeedance';
+import { capabilityRank } from './define';
+import { fieldRank } from './fields';
+import { googleVeoModels } from './googleVeo';
 import { klingModels } from './kling';
 import { klingPlusModels } from './klingPlus';
+import { minimaxHailuoModels } from './minimaxHailuo';
+import { openaiSoraModels } from './openaiSora';
+import { runwayModels } from './runway';
 import type { ModelField, VideoModel } from './types';
+import { xaiModels } from './xai';
 
 export type { ModelField, VideoModel } from './types';
 
@@ -10,12 +19,46 @@ export const CUSTOM_MODEL = 'custom';
 /** What a new node starts with: the product's first model. */
 export const DEFAULT_MODEL = 'kling/kling-3.0-standard/image-to-video';
 
-/** Every model the dropdown offers, sorted by provider, then model version, then capability. */
-export const videoModels: VideoModel[] = [...klingModels, ...klingPlusModels].sort(
-	(a, b) =>
-		a.provider.localeCompare(b.provider, 'en') ||
-		a.slug.localeCompare(b.slug, 'en', { numeric: true }),
-);
+/** The model's name without its capability, e.g. "Veo 3.1 Fast". */
+const series = (m: VideoModel) => m.name.split(' — ')[0];
+/**
+ * "Kling 2.6 Pro" < "Kling 3.0 Pro" < "Kling O1": text ignoring case, numbers by value. Not Intl:
+ * creating a collator loads ICU data, about 15 ms of the node's load time.
+ */
+function byText(a: string, b: string): number {
+	const pa = a.toLowerCase().match(/\d+|\D+/g) ?? [];
+	const pb = b.toLowerCase().match(/\d+|\D+/g) ?? [];
+	for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+		if (pa[i] === pb[i]) continue;
+		const numeric = /^\d/.test(pa[i]) && /^\d/.test(pb[i]);
+		return numeric ? Number(pa[i]) - Number(pb[i]) : pa[i] < pb[i] ? -1 : 1;
+	}
+	return pa.length - pb.length;
+}
+
+/**
+ * Every model the dropdown offers, sorted by provider, then model and version (as named: "Kling 2.6
+ * Pro" before "Kling 3.0 Standard"), then capability. Each model's fields are put in FIELD_ORDER.
+ */
+export const videoModels: VideoModel[] = [
+	...alibabaWanModels,
+	...bytedanceSeedanceModels,
+	...googleVeoModels,
+	...klingModels,
+	...klingPlusModels,
+	...minimaxHailuoModels,
+	...openaiSoraModels,
+	...runwayModels,
+	...xaiModels,
+]
+	.map((m) => ({ ...m, fields: [...m.fields].sort((a, b) => fieldRank(a.apiName) - fieldRank(b.apiName)) }))
+	.sort(
+		(a, b) =>
+			byText(a.provider, b.provider) ||
+			byText(series(a), series(b)) ||
+			capabilityRank(a.capability) - capabilityRank(b.capability) ||
+			byText(a.slug, b.slug),
+	);
 
 const bySlug = new Map(videoModels.map((m) => [m.slug, m]));
 

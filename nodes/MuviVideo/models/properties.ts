@@ -1,5 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { fieldRank } from './fields';
 import { CUSTOM_MODEL, DEFAULT_MODEL, fieldDisplayName, paramName, videoModels } from './index';
 import type { ModelField, VideoModel } from './types';
 import { describePrice } from '../shared/cost';
@@ -64,7 +65,7 @@ function fieldProperty(field: ModelField): INodeProperties {
 			return {
 				...base,
 				type: 'number',
-				default: (field.default as number | undefined) ?? 0,
+				default: field.emptyValue ?? (field.default as number | undefined) ?? 0,
 				typeOptions: {
 					...(field.min !== undefined ? { minValue: field.min } : {}),
 					...(field.max !== undefined ? { maxValue: field.max } : {}),
@@ -86,7 +87,7 @@ function modelOption(model: VideoModel): INodePropertyOptions {
 	return {
 		name: model.name,
 		value: model.slug,
-		description: `${model.slug} · ${describePrice(model.price)} · about ${model.typicalSeconds} s`,
+		description: `${model.slug} · ${describePrice(model.price)} · about ${model.typicalSeconds} s${model.note ? ` · ${model.note}` : ''}`,
 	};
 }
 
@@ -141,17 +142,18 @@ export function modelProperties(show: Record<string, string[]>): INodeProperties
 		},
 	];
 
-	const grouped = new Map<string, { property: INodeProperties; slugs: string[] }>();
+	const grouped = new Map<string, { property: INodeProperties; slugs: string[]; rank: number }>();
 	for (const m of videoModels) {
 		for (const field of m.fields) {
 			const property = fieldProperty(field);
 			const key = JSON.stringify(property);
 			const entry = grouped.get(key);
 			if (entry) entry.slugs.push(m.slug);
-			else grouped.set(key, { property, slugs: [m.slug] });
+			else grouped.set(key, { property, slugs: [m.slug], rank: fieldRank(field.apiName) });
 		}
 	}
-	const fields = [...grouped.values()].map(({ property, slugs }) => ({
+	// One global field order (FIELD_ORDER), so every model shows its fields in the same sequence.
+	const fields = [...grouped.values()].sort((a, b) => a.rank - b.rank).map(({ property, slugs }) => ({
 		...property,
 		displayOptions: { show: { ...show, model: slugs } },
 	}));

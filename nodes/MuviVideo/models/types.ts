@@ -47,9 +47,16 @@ export interface ModelField {
 	/** number/integer: inclusive range */
 	min?: number;
 	max?: number;
-	/** urlList: how many entries are allowed */
+	/** urlList, or json when the value must be an array: how many entries are allowed */
 	minItems?: number;
 	maxItems?: number;
+	/** urlList: a lower maximum that applies when another field is filled in (Kling O1/O3: ≤4 images with a video) */
+	maxItemsWith?: { field: string; maxItems: number };
+	/**
+	 * number/integer without a documented default: the value that means "not set". It is the n8n
+	 * default and is never sent, so the API picks (e.g. seed −1 = random; 0 would be a real seed).
+	 */
+	emptyValue?: number;
 	placeholder?: string;
 }
 

@@ -19,14 +19,23 @@ function factorFor(value: unknown, factors: Record<string, number>): number {
 	return factors[String(value)] ?? 1;
 }
 
+/** How a local estimate came about: the seconds billed and each multiplier with the value that chose it. */
+export interface CostBreakdown {
+	microCents: number;
+	/** seconds billed (per-second models only) */
+	seconds?: number;
+	/** field → the value it had (or its default) and the multiplier that value gives */
+	factors: Record<string, { value: string; multiplier: number }>;
+}
+
 /**
- * The local price of one job from the model's documented formula, in micro-cents. Muvi may apply
- * account discounts server-side, so the API's `costMicroCents` is what is actually charged.
- * Missing inputs take the model's documented defaults.
+ * The local price of one job from the model's documented formula, with the factors that made it.
+ * Missing inputs take the model's documented defaults. Non-integer results are rounded (Seedance
+ * 1.5: 15,000 × 5 × 1.8667 × 2 = 280,005).
  */
-export function estimateCostMicroCents(model: VideoModel, input: IDataObject): number {
+export function costBreakdown(model: VideoModel, input: IDataObject): CostBreakdown {
 	const price = model.price;
-	if (price.kind === 'flat') return price.microCents;
+	if (price.kind === 'flat') return { microCents: price.microCents, factors: {} };
 	const withDefaults: IDataObject = {};
 	for (const field of model.fields) {
 		if (field.default !== undefined && field.default !== '') withDefaults[field.apiName] = field.default;
@@ -38,13 +47,29 @@ export function estimateCostMicroCents(model: VideoModel, input: IDataObject): n
 		if (!Number.isFinite(seconds) || seconds <= 0) seconds = 0;
 	}
 	let cost = price.microCentsPerSecond * seconds;
-	for (const f of price.factors ?? []) cost *= factorFor(withDefaults[f.field], f.factors);
-	return Math.round(cost);
+	const factors: CostBreakdown['factors'] = {};
+	for (const f of price.factors ?? []) {
+		const value = withDefaults[f.field];
+		const multiplier = factorFor(value, f.factors);
+		factors[f.field] = { value: value === undefined || value === null ? '' : String(value), multiplier };
+		cost *= multiplier;
+	}
+	return { microCents: Math.round(cost), seconds, factors };
+}
+
+/**
+ * The local price of one job from the model's documented formula, in micro-cents. Muvi may apply
+ * account discounts server-side, so the API's `costMicroCents` is what is actually charged.
+ * Missing inputs take the model's documented defaults.
+ */
+export function estimateCostMicroCents(model: VideoModel, input: IDataObject): number {
+	return costBreakdown(model, input).microCents;
 }
 
 /** A one-line price summary for the dropdown and the README, e.g. "84,000 µ¢/s × seconds × 1.5 with has_sound". */
 export function describePrice(price: PriceFormula): string {
-	const n = (v: number) => v.toLocaleString('en-US');
+	// "84,000"; a regex, not toLocaleString, whose first call loads ICU data (~15 ms at node load)
+	const n = (v: number) => String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 	if (price.kind === 'flat') return `flat ${n(price.microCents)} micro-cents (${formatUsd(price.microCents)}) per job`;
 	const parts = [`${n(price.microCentsPerSecond)} micro-cents/s (${formatUsd(price.microCentsPerSecond)}/s)`];
 	parts.push(price.fixedSeconds !== undefined ? `× ${price.fixedSeconds} s` : '× seconds');

@@ -110,12 +110,24 @@ function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
 			return num;
 		}
 		case 'json': {
-			if (typeof value !== 'string') return value;
-			try {
-				return JSON.parse(value);
-			} catch {
-				throw problem(field.apiName, `${where} is not valid JSON`, 'Check brackets, quotes and commas.');
+			let parsed: unknown = value;
+			if (typeof value === 'string') {
+				try {
+					parsed = JSON.parse(value);
+				} catch {
+					throw problem(field.apiName, `${where} is not valid JSON`, 'Check brackets, quotes and commas.');
+				}
 			}
+			// A JSON field with item limits is a list (Kling elements, multishot).
+			if (field.minItems !== undefined || field.maxItems !== undefined) {
+				if (!Array.isArray(parsed))
+					throw problem(field.apiName, `${where} must be a JSON array`, 'Write it as [ {...}, {...} ].');
+				if (field.maxItems !== undefined && parsed.length > field.maxItems)
+					throw problem(field.apiName, `${where} has ${parsed.length} entries; the model accepts at most ${field.maxItems}`, 'Remove some.');
+				if (field.minItems !== undefined && parsed.length < field.minItems)
+					throw problem(field.apiName, `${where} needs at least ${field.minItems} entries`, 'Add more.');
+			}
+			return parsed;
 		}
 	}
 }
@@ -140,12 +152,25 @@ function coerceAll(model: VideoModel, input: IDataObject): IDataObject {
 	const out: IDataObject = {};
 	for (const field of model.fields) {
 		const value = input[field.apiName];
-		if (isBlank(value) || (field.kind === 'json' && (value === '[]' || value === '{}'))) {
+		const unset = field.emptyValue !== undefined && value !== '' && Number(value) === field.emptyValue;
+		if (isBlank(value) || unset || (field.kind === 'json' && (value === '[]' || value === '{}'))) {
 			if (field.required)
 				throw problem(field.apiName, `${label(field)} is required for ${model.name}`, 'Fill it in, or map it from an earlier node.');
 			continue;
 		}
 		out[field.apiName] = coerce(field, value, model) as IDataObject[string];
+	}
+	for (const field of model.fields) {
+		const limit = field.maxItemsWith;
+		const list = out[field.apiName];
+		if (limit && Array.isArray(list) && out[limit.field] !== undefined && list.length > limit.maxItems) {
+			const other = model.fields.find((f) => f.apiName === limit.field);
+			throw problem(
+				field.apiName,
+				`${label(field)} of ${model.name} has ${list.length} entries; with ${other ? label(other) : limit.field} set, the model accepts at most ${limit.maxItems}`,
+				'Remove some, or leave the other field empty.',
+			);
+		}
 	}
 	return out;
 }

@@ -10,7 +10,6 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CUSTOM_MODEL, findModel } from '../../models';
-import { modelProperties } from '../../models/properties';
 import { estimateCostMicroCents, formatUsd, microCentsToUsd } from '../../shared/cost';
 import { finishedJobItem, normalizeJob, pollUntilFinished, submitJob } from '../../shared/jobs';
 import { isHttpUrl, prepareModelInput, type InputProblem } from '../../shared/validation';
@@ -79,8 +78,8 @@ export const generateOptions: INodeProperties = {
 	],
 };
 
+/** Generate-only parameters; the model and its fields are shared with Estimate Cost (see index.ts). */
 export const generateDescription: INodeProperties[] = [
-	...modelProperties(showFor),
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -103,6 +102,45 @@ function inputProblem(ctx: IExecuteSingleFunctions, problem: InputProblem | stri
 }
 
 /**
+ * Checks the model and every one of its fields, and puts `body.model` and `body.input` in the form
+ * the API wants (shared by Generate and Estimate Cost). Returns the local price estimate, which a
+ * model outside the list ("Other Model (by Slug)") does not have.
+ */
+export function checkJobInput(ctx: IExecuteSingleFunctions, body: IDataObject): { estimate?: number } {
+	const selected = ctx.getNodeParameter('model') as string;
+	let input: IDataObject;
+	let estimate: number | undefined;
+	if (selected === CUSTOM_MODEL) {
+		const slug = String(body.model ?? '').trim();
+		if (!/^[a-z0-9.+-]+\/[a-z0-9.+-]+(\/[a-z0-9.+-]+)?$/i.test(slug))
+			throw inputProblem(ctx, `"Model Slug" must look like provider/model/capability`, `Got "${slug}".`);
+		body.model = slug;
+		const raw = ctx.getNodeParameter('inputJson', '{}') as unknown;
+		let parsed: unknown = raw;
+		if (typeof raw === 'string') {
+			try {
+				parsed = JSON.parse(raw);
+			} catch {
+				throw inputProblem(ctx, '"Input (JSON)" is not valid JSON', 'Check brackets, quotes and commas.');
+			}
+		}
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+			throw inputProblem(ctx, '"Input (JSON)" must be a JSON object', 'e.g. { "prompt": "a cat surfing" }');
+		input = parsed as IDataObject;
+	} else {
+		const model = findModel(selected);
+		if (!model) throw inputProblem(ctx, `Unknown model "${selected}"`, 'Pick a model from the list.');
+		const prepared = prepareModelInput(model, (body.input ?? {}) as IDataObject);
+		if (prepared.problem) throw inputProblem(ctx, prepared.problem);
+		input = prepared.input;
+		estimate = estimateCostMicroCents(model, input);
+	}
+	body.input = input;
+	if (String(body.version ?? '').trim() === '') delete body.version;
+	return { estimate };
+}
+
+/**
  * Runs before the request: checks every field of the chosen model, puts each value in the type the
  * API wants, and refuses items whose estimated cost is above Max Cost. A bad input costs nothing.
  */
@@ -111,41 +149,12 @@ export async function prepareJobRequest(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const body = (requestOptions.body ?? {}) as IDataObject;
-	const selected = this.getNodeParameter('model') as string;
-	let input: IDataObject;
-	let estimate: number | undefined;
-	if (selected === CUSTOM_MODEL) {
-		const slug = String(body.model ?? '').trim();
-		if (!/^[a-z0-9.+-]+\/[a-z0-9.+-]+(\/[a-z0-9.+-]+)?$/i.test(slug))
-			throw inputProblem(this, `"Model Slug" must look like provider/model/capability`, `Got "${slug}".`);
-		body.model = slug;
-		const raw = this.getNodeParameter('inputJson', '{}') as unknown;
-		let parsed: unknown = raw;
-		if (typeof raw === 'string') {
-			try {
-				parsed = JSON.parse(raw);
-			} catch {
-				throw inputProblem(this, '"Input (JSON)" is not valid JSON', 'Check brackets, quotes and commas.');
-			}
-		}
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-			throw inputProblem(this, '"Input (JSON)" must be a JSON object', 'e.g. { "prompt": "a cat surfing" }');
-		input = parsed as IDataObject;
-	} else {
-		const model = findModel(selected);
-		if (!model) throw inputProblem(this, `Unknown model "${selected}"`, 'Pick a model from the list.');
-		const prepared = prepareModelInput(model, (body.input ?? {}) as IDataObject);
-		if (prepared.problem) throw inputProblem(this, prepared.problem);
-		input = prepared.input;
-		estimate = estimateCostMicroCents(model, input);
-	}
-	body.input = input;
+	const { estimate } = checkJobInput(this, body);
 
 	const webhookUrl = String(body.webhookUrl ?? '').trim();
 	if (webhookUrl === '') delete body.webhookUrl;
 	else if (!webhookUrl.startsWith('https://') || !isHttpUrl(webhookUrl))
 		throw inputProblem(this, '"Webhook URL" must start with https://', 'Muvi only calls https addresses (it rejects others with INVALID_WEBHOOK_URL).');
-	if (String(body.version ?? '').trim() === '') delete body.version;
 
 	const maxCostUsd = this.getNodeParameter('options.maxCostUsd', -1) as number;
 	if (estimate !== undefined && maxCostUsd >= 0 && microCentsToUsd(estimate) > maxCostUsd)

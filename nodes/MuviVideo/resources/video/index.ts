@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { modelProperties } from '../../models/properties';
+import { estimateCost, estimateCostDescription, prepareEstimateRequest } from './estimateCost';
 import { generateDescription, prepareJobRequest, submitAndWait } from './generate';
 
 const showOnlyForVideo = { resource: ['video'] };
@@ -12,6 +14,17 @@ export const videoDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: showOnlyForVideo },
 		options: [
+			{
+				name: 'Estimate Cost',
+				value: 'estimateCost',
+				action: 'Estimate the cost of a video',
+				description: 'Price a video from the model’s documented formula (and optionally Muvi’s estimate) without submitting it',
+				routing: {
+					request: { method: 'POST', url: '/v1/jobs/estimate' },
+					send: { preSend: [prepareEstimateRequest], paginate: true },
+					operations: { pagination: estimateCost },
+				},
+			},
 			{
 				name: 'Generate',
 				value: 'generate',
@@ -26,5 +39,8 @@ export const videoDescription: INodeProperties[] = [
 		],
 		default: 'generate',
 	},
+	// One set of model properties for both operations, so no field is defined twice.
+	...modelProperties({ resource: ['video'], operation: ['generate', 'estimateCost'] }),
 	...generateDescription,
+	...estimateCostDescription,
 ];
