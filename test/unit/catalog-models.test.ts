@@ -9,9 +9,12 @@ import type { FieldKind, ModelField } from '../../nodes/MuviVideo/models/types';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
 import { prepareModelInput } from '../../nodes/MuviVideo/shared/validation';
 
+/** `<field>Source` / `<field>BinaryProperty` are the binary-input companions of URL fields, tested on their own. */
+const isFileCompanion = (name: string) => /(Source|BinaryProperty)$/.test(name);
+
 const properties = new MuviVideo().description.properties;
 const shownFor = (slug: string) =>
-	properties.filter((p) => (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
+	properties.filter((p) => !isFileCompanion(p.name) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
 const model = (slug: string) => {
 	const m = findModel(slug);
 	if (!m) throw new Error(`${slug} is not in the catalog`);

@@ -3,9 +3,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import { CUSTOM_MODEL, DEFAULT_MODEL, findModel, videoModels } from '../../nodes/MuviVideo/models';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
 
+/** `<field>Source` / `<field>BinaryProperty` are the binary-input companions of URL fields, tested on their own. */
+const isFileCompanion = (name: string) => /(Source|BinaryProperty)$/.test(name);
+
 const properties = new MuviVideo().description.properties;
 const shownFor = (slug: string) =>
-	properties.filter((p) => (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
+	properties.filter((p) => !isFileCompanion(p.name) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
 const byName = (slug: string, name: string) => shownFor(slug).find((p) => p.name === name) as INodeProperties;
 
 describe('model catalog → n8n properties', () => {
@@ -80,5 +83,35 @@ describe('model catalog → n8n properties', () => {
 		const generate = (op.options as Array<{ value: string; action: string; routing: unknown }>).find((o) => o.value === 'generate')!;
 		expect(generate.action).toBe('Generate a video');
 		expect(generate.routing).toMatchObject({ request: { method: 'POST', url: '/v1/jobs/submit' } });
+	});
+});
+
+describe('binary inputs for URL fields', () => {
+	const companions = (slug: string) =>
+		properties.filter((p) => isFileCompanion(p.name) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
+
+	test('every URL field has an Input Source (url | binary) and a binary property, shown for its models', () => {
+		expect(companions('kling/kling-3.0-standard/image-to-video').map((p) => p.name)).toEqual(['imageUrlSource', 'imageUrlBinaryProperty']);
+		expect(companions('kling-plus/kling-3.0-pro/motion-control').map((p) => p.name)).toEqual([
+			'imageSource',
+			'imageBinaryProperty',
+			'videoSource',
+			'videoBinaryProperty',
+		]);
+		const source = properties.find((p) => p.name === 'imageUrlSource')!;
+		expect(source).toMatchObject({ displayName: 'Input Source', type: 'options', default: 'url' });
+		expect((source.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['url', 'binary']);
+		const binary = properties.find((p) => p.name === 'imageUrlBinaryProperty')!;
+		expect(binary).toMatchObject({ type: 'string', default: 'data' });
+		expect(binary.displayOptions?.show?.imageUrlSource).toEqual(['binary']);
+	});
+
+	test('the URL field itself shows only while its source is URL', () => {
+		const url = shownFor('kling/kling-3.0-standard/image-to-video').find((p) => p.name === 'imageUrl')!;
+		expect(url.displayOptions?.show?.imageUrlSource).toEqual(['url']);
+	});
+
+	test('text-to-video models get no file companions', () => {
+		expect(companions('kling/kling-3.0-standard/text-to-video')).toEqual([]);
 	});
 });

@@ -153,10 +153,71 @@ export function modelProperties(show: Record<string, string[]>): INodeProperties
 		}
 	}
 	// One global field order (FIELD_ORDER), so every model shows its fields in the same sequence.
-	const fields = [...grouped.values()].sort((a, b) => a.rank - b.rank).map(({ property, slugs }) => ({
-		...property,
-		displayOptions: { show: { ...show, model: slugs } },
-	}));
+	const ordered = [...grouped.values()].sort((a, b) => a.rank - b.rank);
+
+	// Every URL field can take an uploaded binary file instead: "<param>Source" and "<param>BinaryProperty".
+	const fileSlugs = new Map<string, string[]>();
+	for (const m of videoModels)
+		for (const f of m.fields)
+			if (isFileField(f)) fileSlugs.set(paramName(f), [...(fileSlugs.get(paramName(f)) ?? []), m.slug]);
+
+	const fields: INodeProperties[] = [];
+	const companionsDone = new Set<string>();
+	for (const { property, slugs } of ordered) {
+		const name = property.name;
+		const forFiles = fileSlugs.get(name);
+		if (!forFiles || !['string'].includes(property.type)) {
+			fields.push({ ...property, displayOptions: { show: { ...show, model: slugs } } });
+			continue;
+		}
+		if (!companionsDone.has(name)) {
+			companionsDone.add(name);
+			fields.push(...fileCompanions(property, forFiles, show));
+		}
+		fields.push({ ...property, displayOptions: { show: { ...show, model: slugs, [sourceParam(name)]: ['url'] } } });
+	}
 
 	return [model, ...custom, ...fields];
+}
+
+const isFileField = (f: ModelField) => f.kind === 'url' || f.kind === 'urlList';
+
+/** `imageUrl` → `imageUrlSource` */
+export const sourceParam = (param: string) => `${param}Source`;
+/** `imageUrl` → `imageUrlBinaryProperty` */
+export const binaryPropertyParam = (param: string) => `${param}BinaryProperty`;
+
+/** "Input Source" (URL or binary file) and the binary property name for one URL field. */
+function fileCompanions(property: INodeProperties, slugs: string[], show: Record<string, string[]>): INodeProperties[] {
+	const list = property.typeOptions?.multipleValues === true;
+	return [
+		{
+			displayName: 'Input Source',
+			name: sourceParam(property.name),
+			type: 'options',
+			default: 'url',
+			options: [
+				{ name: 'URL', value: 'url', description: 'A public web address of the file' },
+				{
+					name: 'Binary File',
+					value: 'binary',
+					description: 'A file from an earlier node (Drive, form upload …), uploaded to Muvi for this job',
+				},
+			],
+			description: `Where "${property.displayName}" comes from: a public URL, or a binary file of the input item that the node uploads to Muvi`,
+			displayOptions: { show: { ...show, model: slugs } },
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: binaryPropertyParam(property.name),
+			type: 'string',
+			default: 'data',
+			required: true,
+			placeholder: list ? 'e.g. data, data2' : 'e.g. data',
+			description: list
+				? 'The binary properties of the input item holding the files, separated by commas; each is uploaded to Muvi (kept 60 minutes)'
+				: 'The binary property of the input item holding the file; it is uploaded to Muvi (kept 60 minutes)',
+			displayOptions: { show: { ...show, model: slugs, [sourceParam(property.name)]: ['binary'] } },
+		},
+	];
 }

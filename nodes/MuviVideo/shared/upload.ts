@@ -33,17 +33,25 @@ export interface UploadedFile extends IDataObject {
 	fileSize: number;
 }
 
+/** A binary property that passed the local checks and can be uploaded. */
+export interface CheckedBinary {
+	binary: IBinaryData;
+	mimeType: string;
+	size: number;
+	fileName: string;
+	label: string;
+}
+
 /**
- * Uploads one binary property of the current item to Muvi's temporary storage (presign, then PUT the
- * bytes) and returns the file URL to use as a model input. Type and size are checked first, so a
- * file Muvi would refuse costs no request. The PUT goes to the presigned URL without the API key.
+ * Checks one binary property of the current item against what Muvi accepts (type and size), without
+ * any request, so a file Muvi would refuse costs nothing.
  */
-export async function uploadBinary(
+export async function checkBinary(
 	ctx: IExecuteSingleFunctions,
 	binaryPropertyName: string,
 	itemIndex: number,
 	fieldLabel = 'File',
-): Promise<UploadedFile> {
+): Promise<CheckedBinary> {
 	const item = ctx.getInputData();
 	const binary = item.binary?.[binaryPropertyName] as IBinaryData | undefined;
 	if (!binary)
@@ -59,22 +67,24 @@ export async function uploadBinary(
 			itemIndex,
 			description: `Muvi accepts ${Object.keys(UPLOAD_LIMITS).join(', ')}. Convert the file first. Nothing was sent to Muvi.`,
 		});
-	let size: number;
-	let body: Buffer | unknown;
-	if (binary.id) {
-		size = (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
-		body = undefined;
-	} else {
-		body = Buffer.from(binary.data, 'base64');
-		size = (body as Buffer).length;
-	}
+	const size = binary.id
+		? (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize
+		: Buffer.byteLength(binary.data, 'base64');
 	if (size > limit)
 		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${fieldLabel}: the file is ${mb(size)}; Muvi accepts at most ${mb(limit)} for ${mimeType}`, {
 			itemIndex,
 			description: 'Use a smaller or compressed file. Nothing was sent to Muvi.',
 		});
 	const fileName = binary.fileName || `upload.${mimeType.split('/')[1]}`;
+	return { binary, mimeType, size, fileName, label: fieldLabel };
+}
 
+/**
+ * Uploads a checked binary to Muvi's temporary storage (presign, then PUT the bytes) and returns the
+ * file URL to use as a model input. The PUT goes to the presigned URL without the API key.
+ */
+export async function uploadChecked(ctx: IExecuteSingleFunctions, file: CheckedBinary, itemIndex: number): Promise<UploadedFile> {
+	const { binary, mimeType, size, fileName } = file;
 	const presigned = checked(
 		ctx,
 		await sendOnce(ctx, { method: 'POST', path: '/v1/uploads/presign', body: { filename: fileName, contentType: mimeType } }),
@@ -85,13 +95,13 @@ export async function uploadBinary(
 		throw new NodeApiError(ctx.getNode(), { reason: 'presign' }, { message: 'Muvi did not return an upload address', itemIndex });
 	const maxSize = Number(presigned.maxSize);
 	if (Number.isFinite(maxSize) && maxSize > 0 && size > maxSize)
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${fieldLabel}: the file is ${mb(size)}; Muvi accepts at most ${mb(maxSize)}`, {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${file.label}: the file is ${mb(size)}; Muvi accepts at most ${mb(maxSize)}`, {
 			itemIndex,
 			description: 'Use a smaller or compressed file.',
 		});
 
 	// Stream large files from n8n's binary store rather than loading them into memory.
-	if (binary.id) body = await ctx.helpers.getBinaryStream(binary.id);
+	const body = binary.id ? await ctx.helpers.getBinaryStream(binary.id) : Buffer.from(binary.data, 'base64');
 	const put = (await ctx.helpers.httpRequest({
 		method: 'PUT',
 		url: presigned.uploadUrl,
@@ -121,4 +131,14 @@ export async function uploadBinary(
 		mimeType,
 		fileSize: size,
 	};
+}
+
+/** Checks, then uploads, one binary property of the current item. */
+export async function uploadBinary(
+	ctx: IExecuteSingleFunctions,
+	binaryPropertyName: string,
+	itemIndex: number,
+	fieldLabel = 'File',
+): Promise<UploadedFile> {
+	return await uploadChecked(ctx, await checkBinary(ctx, binaryPropertyName, itemIndex, fieldLabel), itemIndex);
 }

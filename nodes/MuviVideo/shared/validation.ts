@@ -139,18 +139,37 @@ export type PreparedInput = { input: IDataObject; problem?: undefined } | { inpu
  * the API wants, or the first problem found. Empty optional fields are left out, so Muvi applies
  * its own defaults.
  */
-export function prepareModelInput(model: VideoModel, input: IDataObject): PreparedInput {
+/** Stands in for a URL that will come from uploading a binary file, until the upload is done. */
+export const PENDING_UPLOAD = '';
+
+/**
+ * `fromFiles` names the URL fields whose value will come from uploaded binary files, with how many
+ * files each gets: they count as present (with `PENDING_UPLOAD` placeholders) and are not checked as URLs.
+ */
+export function prepareModelInput(model: VideoModel, input: IDataObject, fromFiles: Record<string, number> = {}): PreparedInput {
 	try {
-		return { input: coerceAll(model, input) };
+		return { input: coerceAll(model, input, fromFiles) };
 	} catch (found) {
 		if (found instanceof ProblemFound) return { problem: found.problem };
 		return { problem: { field: '', message: `The input for ${model.name} could not be checked`, hint: String(found) } };
 	}
 }
 
-function coerceAll(model: VideoModel, input: IDataObject): IDataObject {
+function coerceAll(model: VideoModel, input: IDataObject, fromFiles: Record<string, number>): IDataObject {
 	const out: IDataObject = {};
 	for (const field of model.fields) {
+		const files = fromFiles[field.apiName];
+		if (files !== undefined) {
+			if (field.kind === 'urlList') {
+				const where = `${label(field)} of ${model.name}`;
+				if (field.maxItems !== undefined && files > field.maxItems)
+					throw problem(field.apiName, `${where} has ${files} files; the model accepts at most ${field.maxItems}`, 'Name fewer binary properties.');
+				if (field.minItems !== undefined && files < field.minItems)
+					throw problem(field.apiName, `${where} needs at least ${field.minItems} files`, 'Name more binary properties, separated by commas.');
+				out[field.apiName] = Array.from({ length: files }, () => PENDING_UPLOAD);
+			} else out[field.apiName] = PENDING_UPLOAD;
+			continue;
+		}
 		const value = input[field.apiName];
 		const unset = field.emptyValue !== undefined && value !== '' && Number(value) === field.emptyValue;
 		if (isBlank(value) || unset || (field.kind === 'json' && (value === '[]' || value === '{}'))) {

@@ -52,7 +52,9 @@ export async function prepareEstimateRequest(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const body = (requestOptions.body ?? {}) as IDataObject;
-	checkJobInput(this, body);
+	const { files } = checkJobInput(this, body);
+	// files are not uploaded for an estimate: their URLs do not change the price
+	for (const { field } of files) delete (body.input as IDataObject)[field.apiName];
 	requestOptions.body = body;
 	return requestOptions;
 }

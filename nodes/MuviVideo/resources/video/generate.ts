@@ -9,7 +9,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, findModel } from '../../models';
+import { CUSTOM_MODEL, fieldDisplayName, findModel, paramName } from '../../models';
+import { binaryPropertyParam, sourceParam } from '../../models/properties';
+import type { ModelField, VideoModel } from '../../models/types';
+import { checkBinary, uploadChecked, type CheckedBinary } from '../../shared/upload';
 import { estimateCostMicroCents, formatUsd, microCentsToUsd } from '../../shared/cost';
 import { finishedJobItem, normalizeJob, pollUntilFinished, submitJob } from '../../shared/jobs';
 import { isHttpUrl, prepareModelInput, type InputProblem } from '../../shared/validation';
@@ -106,7 +109,30 @@ function inputProblem(ctx: IExecuteSingleFunctions, problem: InputProblem | stri
  * the API wants (shared by Generate and Estimate Cost). Returns the local price estimate, which a
  * model outside the list ("Other Model (by Slug)") does not have.
  */
-export function checkJobInput(ctx: IExecuteSingleFunctions, body: IDataObject): { estimate?: number } {
+/** URL fields of the model whose value comes from binary files of the item, by API name. */
+function filesFor(ctx: IExecuteSingleFunctions, model: VideoModel): FileInput[] {
+	const out: FileInput[] = [];
+	for (const field of model.fields) {
+		if (field.kind !== 'url' && field.kind !== 'urlList') continue;
+		const param = paramName(field);
+		if (ctx.getNodeParameter(sourceParam(param), 'url') !== 'binary') continue;
+		const names = String(ctx.getNodeParameter(binaryPropertyParam(param), 'data'))
+			.split(',')
+			.map((n) => n.trim())
+			.filter((n) => n !== '');
+		out.push({ field, properties: field.kind === 'url' ? names.slice(0, 1) : names });
+	}
+	return out;
+}
+
+export interface FileInput {
+	field: ModelField;
+	/** binary property names of the item */
+	properties: string[];
+}
+
+export function checkJobInput(ctx: IExecuteSingleFunctions, body: IDataObject): { estimate?: number; files: FileInput[] } {
+	let files: FileInput[] = [];
 	const selected = ctx.getNodeParameter('model') as string;
 	let input: IDataObject;
 	let estimate: number | undefined;
@@ -130,14 +156,16 @@ export function checkJobInput(ctx: IExecuteSingleFunctions, body: IDataObject): 
 	} else {
 		const model = findModel(selected);
 		if (!model) throw inputProblem(ctx, `Unknown model "${selected}"`, 'Pick a model from the list.');
-		const prepared = prepareModelInput(model, (body.input ?? {}) as IDataObject);
+		files = filesFor(ctx, model);
+		const fromFiles = Object.fromEntries(files.map((f) => [f.field.apiName, f.properties.length]));
+		const prepared = prepareModelInput(model, (body.input ?? {}) as IDataObject, fromFiles);
 		if (prepared.problem) throw inputProblem(ctx, prepared.problem);
 		input = prepared.input;
 		estimate = estimateCostMicroCents(model, input);
 	}
 	body.input = input;
 	if (String(body.version ?? '').trim() === '') delete body.version;
-	return { estimate };
+	return { estimate, files };
 }
 
 /**
@@ -149,7 +177,16 @@ export async function prepareJobRequest(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const body = (requestOptions.body ?? {}) as IDataObject;
-	const { estimate } = checkJobInput(this, body);
+	const { estimate, files } = checkJobInput(this, body);
+	const itemIndex = this.getItemIndex();
+	// every file is checked (type, size) before anything is sent, then uploaded after the cost check
+	const checkedFiles: Array<{ field: ModelField; files: CheckedBinary[] }> = [];
+	for (const { field, properties } of files) {
+		const label = `"${fieldDisplayName(field)}" (${paramName(field)})`;
+		const list: CheckedBinary[] = [];
+		for (const property of properties) list.push(await checkBinary(this, property, itemIndex, label));
+		checkedFiles.push({ field, files: list });
+	}
 
 	const webhookUrl = String(body.webhookUrl ?? '').trim();
 	if (webhookUrl === '') delete body.webhookUrl;
@@ -163,6 +200,12 @@ export async function prepareJobRequest(
 			`The estimated cost ${formatUsd(estimate)} (${estimate.toLocaleString('en-US')} micro-cents) is above Max Cost ${formatUsd(maxCostUsd * 1_000_000)}`,
 			'Raise Max Cost in Options, or choose a shorter duration, no sound or a cheaper model.',
 		);
+	const input = body.input as IDataObject;
+	for (const { field, files: list } of checkedFiles) {
+		const urls: string[] = [];
+		for (const file of list) urls.push((await uploadChecked(this, file, itemIndex)).fileUrl);
+		input[field.apiName] = field.kind === 'urlList' ? urls : urls[0];
+	}
 	requestOptions.body = body;
 	return requestOptions;
 }
