@@ -7,6 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { microCentsToUsd } from '../../shared/cost';
+import { binaryPropertyOption, downloadVideoOption, returnAllAndLimit, timeoutOption } from '../../shared/descriptions';
 import { FINAL_STATUSES, finishedJobItem, normalizeJob, pollUntilFinished } from '../../shared/jobs';
 import { checked, muviRead, sendOnce } from '../../shared/transport';
 
@@ -162,23 +163,7 @@ export const jobDescription: INodeProperties[] = [
 		description: 'The ID Muvi gave the job (field jobId of Generate’s output)',
 		displayOptions: { show: show('get', 'cancel', 'waitForCompletion') },
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show: show('getAll') },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show('getAll'), returnAll: [false] } },
-	},
+	...returnAllAndLimit(show('getAll')),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -219,28 +204,11 @@ export const jobDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: show('get', 'waitForCompletion') },
 		options: [
+			downloadVideoOption(),
+			binaryPropertyOption,
 			{
-				displayName: 'Download Video',
-				name: 'download',
-				type: 'boolean',
-				default: false,
-				description: "Whether to put the finished video into the item's binary data",
-			},
-			{
-				displayName: 'Put Output File in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'The binary property that receives the video when Download Video is on',
-			},
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				default: 1800,
-				typeOptions: { minValue: 1 },
+				...timeoutOption('the job keeps running at Muvi'),
 				displayOptions: { show: { '/operation': ['waitForCompletion'] } },
-				description: 'How long to wait for the job to finish before giving up (the job keeps running at Muvi)',
 			},
 		],
 	},

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { returnAllAndLimit } from '../../shared/descriptions';
 import { muviRead } from '../../shared/transport';
 
 /** The public catalog answers an array (or `{ models: [] }` in the prose of the docs). */
@@ -87,23 +88,7 @@ export const modelDescription: INodeProperties[] = [
 		description: 'The model slug: provider/model/capability (provider/model gives the default capability)',
 		displayOptions: { show: show('get') },
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show: show('getAll') },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show('getAll'), returnAll: [false] } },
-	},
+	...returnAllAndLimit(show('getAll')),
 	{
 		displayName: 'Filters',
 		name: 'filters',

@@ -13,6 +13,7 @@ import { CUSTOM_MODEL, fieldDisplayName, findModel, paramName } from '../../mode
 import { binaryPropertyParam, sourceParam } from '../../models/properties';
 import type { ModelField, VideoModel } from '../../models/types';
 import { checkBinary, uploadChecked, type CheckedBinary } from '../../shared/upload';
+import { binaryPropertyOption, downloadVideoOption, timeoutOption } from '../../shared/descriptions';
 import { estimateCostMicroCents, formatUsd, microCentsToUsd } from '../../shared/cost';
 import { finishedJobItem, normalizeJob, pollUntilFinished, submitJob } from '../../shared/jobs';
 import { isHttpUrl, prepareModelInput, type InputProblem } from '../../shared/validation';
@@ -27,13 +28,7 @@ export const generateOptions: INodeProperties = {
 	default: {},
 	displayOptions: { show: showFor },
 	options: [
-		{
-			displayName: 'Download Video',
-			name: 'download',
-			type: 'boolean',
-			default: false,
-			description: "Whether to put the finished video into the item's binary data (needs Wait for Completion)",
-		},
+		downloadVideoOption(' (needs Wait for Completion)'),
 		{
 			displayName: 'Max Cost (USD)',
 			name: 'maxCostUsd',
@@ -52,22 +47,8 @@ export const generateOptions: INodeProperties = {
 			description: 'A specific model version; leave empty for the latest stable version',
 			routing: { send: { type: 'body', property: 'version' } },
 		},
-		{
-			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			description: 'The binary property that receives the video when Download Video is on',
-		},
-		{
-			displayName: 'Timeout (Seconds)',
-			name: 'timeout',
-			type: 'number',
-			default: 1800,
-			typeOptions: { minValue: 1 },
-			description:
-				'How long to wait for the job to finish before giving up (the job keeps running at Muvi and can be picked up later by its ID)',
-		},
+		binaryPropertyOption,
+		timeoutOption('the job keeps running at Muvi and can be picked up later by its ID'),
 		{
 			displayName: 'Webhook URL',
 			name: 'webhookUrl',
