@@ -65,7 +65,7 @@ export const nodeTypes: INodeTypes = {
 const credentialType = new MuviApi();
 
 /** Applies the credential's `authenticate` block the way n8n's server does (headers with `{{$credentials.x}}`). */
-function applyAuthenticate(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): IHttpRequestOptions {
+export function applyAuthenticate(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): IHttpRequestOptions {
 	const headers = (credentialType.authenticate.properties.headers ?? {}) as Record<string, string>;
 	const resolved: Record<string, string> = {};
 	for (const [name, template] of Object.entries(headers)) {
@@ -92,8 +92,22 @@ export interface RunResult {
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
 }
 
-export function additionalDataFor(credentials: ICredentialDataDecryptedObject, workflowData: IWorkflowBase): IWorkflowExecuteAdditionalData {
+export interface AdditionalDataExtras {
+	mode?: WorkflowExecuteMode;
+	executionId?: string;
+	/** the webhook request and response, for trigger tests */
+	httpRequest?: unknown;
+	httpResponse?: unknown;
+}
+
+/** What n8n's server hands the engine: credentials (with `authenticate` applied), hooks and base URLs. */
+export function additionalDataFor(
+	credentials: ICredentialDataDecryptedObject,
+	workflowData: IWorkflowBase,
+	extras: AdditionalDataExtras = {},
+): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:5678';
+	const executionId = 'executionId' in extras ? extras.executionId : 'test-execution';
 	return {
 		credentialsHelper: {
 			getParentTypes: () => [],
@@ -110,7 +124,7 @@ export function additionalDataFor(credentials: ICredentialDataDecryptedObject, w
 			updateCredentialsOauthTokenData: async () => undefined,
 			getCredentialsProperties: () => credentialType.properties,
 		},
-		hooks: new ExecutionLifecycleHooks('manual', 'test-execution', workflowData),
+		hooks: new ExecutionLifecycleHooks(extras.mode ?? 'manual', executionId ?? 'test-execution', workflowData),
 		executeWorkflow: async () => {
 			throw new Error('not used');
 		},
@@ -128,8 +142,10 @@ export function additionalDataFor(credentials: ICredentialDataDecryptedObject, w
 		mcpBaseUrl: `${base}/mcp`,
 		mcpTestBaseUrl: `${base}/mcp-test`,
 		variables: {},
-		executionId: 'test-execution',
+		executionId,
 		userId: 'test-user',
+		httpRequest: extras.httpRequest,
+		httpResponse: extras.httpResponse,
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 

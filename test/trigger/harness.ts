@@ -43,7 +43,7 @@ import {
 } from 'n8n-workflow';
 import { Agent, request } from 'undici';
 
-import { MuviApi } from '../../credentials/MuviApi.credentials';
+import { additionalDataFor as sharedAdditionalData } from '../helpers/engine';
 import { MuviVideoTrigger } from '../../nodes/MuviVideoTrigger/MuviVideoTrigger.node';
 
 export const TRIGGER_TYPE = 'n8n-nodes-muvi.muviVideoTrigger';
@@ -55,19 +55,6 @@ const nodeTypes: INodeTypes = {
 	getByNameAndVersion: (type: string) => (type === TRIGGER_TYPE ? triggerType : undefined) as INodeType,
 	getKnownTypes: () => ({}),
 } as INodeTypes;
-
-const credentialType = new MuviApi();
-
-/** Applies the credential's `authenticate` block (Bearer header) the way n8n's CredentialsHelper does. */
-function applyAuthenticate(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): IHttpRequestOptions {
-	const headers = (credentialType.authenticate.properties.headers ?? {}) as Record<string, string>;
-	const resolved: Record<string, string> = {};
-	for (const [name, template] of Object.entries(headers))
-		resolved[name] = template
-			.replace(/^=/, '')
-			.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
-	return { ...options, headers: { ...(options.headers ?? {}), ...resolved } };
-}
 
 /** `sha256=` + lowercase hex HMAC-SHA256(secret, `${timestamp}.${body}`), as Muvi documents it. */
 export function muviSignature(secret: string, timestamp: string, body: string | Buffer): string {
@@ -187,48 +174,13 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 		updatedAt: new Date(),
 	} as unknown as IWorkflowBase;
 
-	const additionalDataFor = (req?: IncomingMessage, res?: ServerResponse): IWorkflowExecuteAdditionalData => {
-		const base = 'http://127.0.0.1:5678';
-		return {
-			credentialsHelper: {
-				getParentTypes: () => [],
-				isCredentialUsableByNode: () => true,
-				authenticate: async (creds: ICredentialDataDecryptedObject, _type: string, opts: IHttpRequestOptions) =>
-					applyAuthenticate(creds, opts),
-				preAuthentication: async () => undefined,
-				runPreAuthentication: async () => undefined,
-				getCredentials: async () => {
-					throw new Error('not used');
-				},
-				getDecrypted: async () => ({ ...options.credentials }),
-				updateCredentials: async () => undefined,
-				updateCredentialsOauthTokenData: async () => undefined,
-				getCredentialsProperties: () => credentialType.properties,
-			},
-			hooks: new ExecutionLifecycleHooks(mode, `exec-${randomUUID()}`, workflowData),
-			executeWorkflow: async () => {
-				throw new Error('not used');
-			},
-			getRunExecutionData: async () => undefined,
-			getRuntimeCredential: async () => undefined,
-			currentNodeExecutionIndex: 0,
-			restApiUrl: `${base}/rest`,
-			instanceBaseUrl: base,
-			formBaseUrl: `${base}/form`,
-			formWaitingBaseUrl: `${base}/form-waiting`,
-			formTestBaseUrl: `${base}/form-test`,
-			webhookBaseUrl: `${base}/webhook`,
-			webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-			webhookTestBaseUrl: `${base}/webhook-test`,
-			mcpBaseUrl: `${base}/mcp`,
-			mcpTestBaseUrl: `${base}/mcp-test`,
-			variables: {},
+	const additionalDataFor = (req?: IncomingMessage, res?: ServerResponse): IWorkflowExecuteAdditionalData =>
+		sharedAdditionalData(options.credentials, workflowData, {
+			mode,
 			executionId: undefined,
-			userId: 'test-user',
 			httpRequest: req,
 			httpResponse: res,
-		} as unknown as IWorkflowExecuteAdditionalData;
-	};
+		});
 
 	const harness = {
 		url: '',
