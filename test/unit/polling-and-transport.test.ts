@@ -65,3 +65,17 @@ describe('network failures', () => {
 		expect(networkFailure(wrap({ code: 'ECONNABORTED', message: 'timeout of 5000ms exceeded' }))).toMatchObject({ notSent: false, timedOut: true });
 	});
 });
+
+describe("n8n's SSRF protection", () => {
+	test('a blocked address is reported as blocked, not as a lost answer', () => {
+		const blocked = Object.assign(new Error('The request was blocked because it resolves to a restricted IP address'), {
+			name: 'SsrfBlockedIpError',
+		});
+		expect(networkFailure(Object.assign(new Error('wrapped'), { cause: blocked }))).toEqual({
+			code: 'SSRF_BLOCKED',
+			timedOut: false,
+			notSent: true,
+			blocked: true,
+		});
+	});
+});

@@ -66,6 +66,8 @@ interface NetworkFailure {
 	/** true when the failure happened while connecting, i.e. nothing was sent */
 	notSent: boolean;
 	timedOut: boolean;
+	/** n8n's SSRF protection refused the address before connecting: nothing was sent, and a retry cannot help */
+	blocked?: boolean;
 }
 
 /** Digs the socket error out of n8n's wrapper (NodeApiError → axios error → system error). */
@@ -73,9 +75,11 @@ export function networkFailure(error: unknown): NetworkFailure {
 	let code = '';
 	let syscall = '';
 	let message = '';
+	let blocked = false;
 	let current: unknown = error;
 	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-		const e = current as { code?: unknown; syscall?: unknown; message?: unknown; cause?: unknown };
+		const e = current as { code?: unknown; syscall?: unknown; message?: unknown; cause?: unknown; name?: unknown };
+		if (typeof e.name === 'string' && e.name.startsWith('SsrfBlocked')) blocked = true;
 		if (!code && typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) code = e.code;
 		if (!syscall && typeof e.syscall === 'string') syscall = e.syscall;
 		if (typeof e.message === 'string') message += ` ${e.message}`;
@@ -83,6 +87,7 @@ export function networkFailure(error: unknown): NetworkFailure {
 	}
 	if (!syscall && /\bconnect E[A-Z]+/.test(message)) syscall = 'connect';
 	if (!code) code = /timeout|timed out/i.test(message) ? 'ETIMEDOUT' : 'ECONNRESET';
+	if (blocked) return { code: 'SSRF_BLOCKED', timedOut: false, notSent: true, blocked };
 	const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT';
 	return { code, timedOut, notSent: NOT_SENT_CODES.has(code) || (syscall === 'connect' && !timedOut) };
 }
@@ -153,6 +158,17 @@ export function retryAfterSeconds(answer: RawAnswer, fallback = 30): number {
 }
 
 export function networkError(ctx: MuviContext, failure: NetworkFailure, what: string, itemIndex?: number): NodeApiError {
+	if (failure.blocked)
+		return new NodeApiError(
+			ctx.getNode(),
+			{ reason: 'blocked' },
+			{
+				message: `n8n's SSRF protection blocked the request to Muvi while ${what}; nothing was sent`,
+				description:
+					"The Base URL of the Muvi API credential resolves to an address n8n is set to refuse. Use Muvi's public address, or ask your n8n administrator to allow it (N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES).",
+				itemIndex,
+			},
+		);
 	const cause = failure.timedOut ? 'did not answer in time' : failure.notSent ? 'could not be reached' : 'closed the connection';
 	return new NodeApiError(
 		ctx.getNode(),
