@@ -1,0 +1,136 @@
+/**
+ * Prepares the n8n instance scripts/e2e.sh set up (package installed, fake Muvi running):
+ * imports the credential and every workflow, publishes the webhook workflows, starts `n8n start`,
+ * creates the owner account and a public API key. n8n keeps running for all test files;
+ * global-teardown.ts stops it.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import {
+	CREDENTIAL_ID,
+	MUVI_TRIGGER,
+	env,
+	httpJson,
+	n8nProcessEnv,
+	logFiles,
+	runN8nOk,
+	sleep,
+	startNode,
+	tail,
+	workflowFiles,
+	type E2eState,
+} from './n8n';
+
+const OWNER = { email: 'e2e@example.com', firstName: 'End', lastName: 'ToEnd', password: 'E2e-Muvi-Password1' };
+
+function checkWorkflowFiles(): void {
+	const files = workflowFiles();
+	const problems: string[] = [];
+	const ids = new Map<string, string>();
+	for (const wf of files) {
+		if (!/^[A-Za-z0-9]{16}$/.test(wf.id ?? '')) problems.push(`${wf.file}: "id" must be 16 letters or digits (n8n's format)`);
+		if (ids.has(wf.id)) problems.push(`${wf.file}: id ${wf.id} is also used by ${ids.get(wf.id)}`);
+		ids.set(wf.id, wf.file);
+		if (!startNode(wf)) problems.push(`${wf.file}: starts with neither a Manual Trigger nor a Muvi Video Trigger`);
+		for (const node of wf.nodes)
+			if (node.credentials?.muviApi && node.credentials.muviApi.id !== CREDENTIAL_ID)
+				problems.push(`${wf.file}: node "${node.name}" uses credential ${node.credentials.muviApi.id}, not ${CREDENTIAL_ID}`);
+	}
+	if (problems.length) throw new Error(`Workflow files:\n${problems.join('\n')}`);
+}
+
+async function startServer(): Promise<number> {
+	const out = openSync(logFiles.server, 'a');
+	const child = spawn(env.n8nBin, ['start'], { env: n8nProcessEnv(), detached: true, stdio: ['ignore', out, out] });
+	child.unref();
+	const pid = child.pid!;
+	writeFileSync(join(env.runDir, 'n8n-server.pid'), String(pid));
+	let exited: number | null | undefined;
+	child.on('exit', (code) => (exited = code));
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		if (exited !== undefined)
+			throw new Error(`n8n start exited (${exited}) before it was ready. Its log:\n${tail(readFileSync(logFiles.server, 'utf8'), 80)}`);
+		try {
+			const res = await fetch(`${env.n8nUrl}/healthz/readiness`);
+			if (res.ok) return pid;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline)
+			throw new Error(`n8n was not ready after 120 s. Its log:\n${tail(readFileSync(logFiles.server, 'utf8'), 80)}`);
+		await sleep(250);
+	}
+}
+
+async function setupOwner(): Promise<{ cookie: string; publicApiKey: string }> {
+	const setup = await fetch(`${env.n8nUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	if (setup.status !== 200) throw new Error(`POST /rest/owner/setup: HTTP ${setup.status} ${await setup.text()}`);
+	const cookie = setup.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.find((c) => c.startsWith('n8n-auth='));
+	if (!cookie) throw new Error('POST /rest/owner/setup set no n8n-auth cookie');
+	const key = await httpJson(`${env.n8nUrl}/rest/api-keys`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({
+			label: 'e2e',
+			scopes: ['workflow:read', 'workflow:list', 'execution:read', 'execution:list'],
+			expiresAt: null,
+		}),
+	});
+	if (key.status !== 200 || !key.body?.data?.rawApiKey)
+		throw new Error(`POST /rest/api-keys: HTTP ${key.status} ${JSON.stringify(key.body)}`);
+	return { cookie, publicApiKey: key.body.data.rawApiKey as string };
+}
+
+export default async function globalSetup(): Promise<void> {
+	const started = Date.now();
+	const step = (what: string) => process.stderr.write(`[e2e setup +${((Date.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
+	checkWorkflowFiles();
+
+	// The credential as a user would create it for the simulator: plain data, n8n encrypts it on import.
+	const credentialFile = join(env.runDir, 'credential.json');
+	writeFileSync(
+		credentialFile,
+		JSON.stringify([
+			{
+				id: CREDENTIAL_ID,
+				name: 'Muvi Simulator (e2e, no charges)',
+				type: 'muviApi',
+				data: { apiKey: env.apiKey, baseUrl: env.fakeUrl, webhookSecret: env.webhookSecret },
+			},
+		]),
+		{ mode: 0o600 },
+	);
+	step('n8n import:credentials');
+	await runN8nOk(['import:credentials', `--input=${credentialFile}`]);
+
+	const importDir = join(env.runDir, 'workflows');
+	mkdirSync(importDir, { recursive: true });
+	const files = workflowFiles();
+	for (const wf of files) copyFileSync(wf.file, join(importDir, `${wf.source}-${wf.id}.json`));
+	step(`n8n import:workflow (${files.length} workflows: examples/ and test/e2e/workflows/)`);
+	await runN8nOk(['import:workflow', '--separate', `--input=${importDir}`]);
+
+	for (const wf of files.filter((w) => startNode(w)?.type === MUVI_TRIGGER)) {
+		step(`n8n publish:workflow --id=${wf.id}`);
+		await runN8nOk(['publish:workflow', `--id=${wf.id}`]);
+	}
+
+	step('n8n start');
+	const serverPid = await startServer();
+	step(`n8n ready at ${env.n8nUrl}; creating the owner account and an API key`);
+	const { cookie, publicApiKey } = await setupOwner();
+
+	const state: E2eState = { serverPid, ownerEmail: OWNER.email, cookie, publicApiKey, workflows: files };
+	writeFileSync(join(env.runDir, 'state.json'), JSON.stringify(state, null, 2), { mode: 0o600 });
+	step('ready');
+}
