@@ -149,7 +149,8 @@ export class MuviVideoTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'muviApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'muvi' }],
+		// Muvi only reads the status code: answer an accepted delivery with an empty 200 as soon as the run starts.
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'muvi' }],
 		properties: [
 			{
 				displayName:
