@@ -207,6 +207,10 @@ describe("n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED, off by default in 
 		const since = await lastRequestId();
 		const run = await executeWorkflow('muviExKlingI2v01', { N8N_SSRF_PROTECTION_ENABLED: 'true' });
 		expect(run.execution.status).toBe('error');
+		const error = run.execution.data.resultData.error!;
+		// reported as blocked (nothing was sent), not as a lost answer, and with the settings that allow it
+		expect(error.message).toMatch(/SSRF protection blocked the request to Muvi.*nothing was sent/);
+		expect(error.description).toMatch(/N8N_SSRF_ALLOWED_HOSTNAMES/);
 		expect(await fakeRequestsSince(since)).toEqual([]);
 	});
 });

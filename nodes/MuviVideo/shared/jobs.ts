@@ -8,10 +8,12 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
 
 import { muviApiError } from './errors';
 import { microCentsToUsd } from './cost';
 import {
+	CREDENTIAL_TYPE,
 	errorInfo,
 	muviRead,
 	networkError,
@@ -19,6 +21,7 @@ import {
 	sendOnce,
 	unwrap,
 	type MuviContext,
+	type RawAnswer,
 } from './transport';
 
 export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'];
@@ -120,10 +123,138 @@ async function unknownJobsSince(ctx: MuviContext, model: string, since: number):
 }
 
 /**
+ * Paces the submits of one Muvi account once its plan's concurrent-job limit is reached (429
+ * CONCURRENT_JOBS_EXCEEDED). All items of an execution are submitted at once; without the gate every
+ * refused item would retry after `retryAfter` at the same moment, and all but a few would be refused
+ * again. Once a 429 is seen, waiting submits queue here in item order and one at a time asks Muvi:
+ * as soon as one of this process's jobs is seen finished (its slot is free), or `retryAfter` after
+ * the last 429 when none is. Each success lets the next one go at once; a 429 stops the run.
+ * Only `sleep` is used (community nodes may not use timers), in slices of at most a second.
+ */
+class SubmitGate {
+	/** waiting submits, in order of their first attempt */
+	private queue: Array<{ order: number; deadline: number; resolve: (turn: 'probe' | 'timeout') => void }> = [];
+	/** Muvi said the limit is reached, and no success has shown that it is lifted */
+	private limited = false;
+	/** a released submit is on its way to Muvi */
+	private probing = false;
+	/** one of this process's jobs finished while the probe was out */
+	private freedDuringProbe = false;
+	private lastLimitAt = 0;
+	private retryAfterMs = 0;
+	private ticking = false;
+
+	/** Waits for a turn: 'free' while the limit is not reached, 'probe' when released, 'timeout' at `deadline`. */
+	async enter(order: number, deadline: number): Promise<'free' | 'probe' | 'timeout'> {
+		if (!this.limited) return 'free';
+		return await new Promise((resolve) => {
+			const at = this.queue.findIndex((e) => e.order > order);
+			this.queue.splice(at < 0 ? this.queue.length : at, 0, { order, deadline, resolve });
+			void this.tick();
+		});
+	}
+
+	/**
+	 * After a submit's answer: `limit` = a 429 after which the submit queues again right away (the
+	 * gate stays closed for it), `accepted` = a job was created, `other` = anything else.
+	 */
+	leave(turn: 'free' | 'probe', outcome: 'accepted' | 'limit' | 'other', retryAfterMs = 0): void {
+		const wasProbe = turn === 'probe';
+		const freed = wasProbe && this.freedDuringProbe;
+		if (wasProbe) {
+			this.probing = false;
+			this.freedDuringProbe = false;
+		}
+		if (outcome === 'limit') {
+			this.limited = true;
+			this.retryAfterMs = retryAfterMs;
+			// a slot was freed while this probe was out: the next submit may go at once
+			this.lastLimitAt = freed ? 0 : Date.now();
+			return;
+		}
+		if (wasProbe) this.releaseNext();
+		this.settle();
+	}
+
+	/** One of this process's jobs finished: its slot is free. */
+	jobFinished(): void {
+		if (!this.limited) return;
+		if (this.probing) this.freedDuringProbe = true;
+		else this.releaseNext();
+	}
+
+	/** Releases the next submit `retryAfter` after the last 429 and gives up on waiters past their deadline. */
+	private async tick(): Promise<void> {
+		if (this.ticking) return;
+		this.ticking = true;
+		try {
+			while (this.limited && !this.probing && this.queue.length > 0) {
+				const now = Date.now();
+				for (const late of this.queue.filter((e) => e.deadline <= now)) {
+					this.queue.splice(this.queue.indexOf(late), 1);
+					late.resolve('timeout');
+				}
+				if (this.queue.length === 0) break;
+				const probeAt = this.lastLimitAt + this.retryAfterMs;
+				if (now >= probeAt) {
+					this.releaseNext();
+					break;
+				}
+				await sleep(Math.min(1000, probeAt - now, ...this.queue.map((e) => e.deadline - now)));
+			}
+		} finally {
+			this.ticking = false;
+			this.settle();
+		}
+	}
+
+	private releaseNext(): void {
+		const next = this.queue.shift();
+		if (!next) return;
+		this.probing = true;
+		next.resolve('probe');
+	}
+
+	/** Back to free flow when nobody waits and no probe is out. */
+	private settle(): void {
+		if (!this.probing && this.queue.length === 0) this.limited = false;
+	}
+}
+
+const submitGates = new Map<string, SubmitGate>();
+/** The gate of each job this process submitted and has not yet seen finish (bounded). */
+const gateOfJob = new Map<string, SubmitGate>();
+let submitOrder = 0;
+
+async function submitGateFor(ctx: MuviContext): Promise<SubmitGate> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	// one gate per account: the key is only kept as a hash
+	const key = createHash('sha256')
+		.update(`${String(credentials.baseUrl ?? '')}\n${String(credentials.apiKey ?? '')}`)
+		.digest('hex');
+	let gate = submitGates.get(key);
+	if (!gate) {
+		gate = new SubmitGate();
+		submitGates.set(key, gate);
+	}
+	return gate;
+}
+
+/** Tells the submit gate that a job of this process finished, so a waiting submit can take its slot. */
+export function jobFinished(jobId: string): void {
+	const gate = gateOfJob.get(jobId);
+	if (!gate) return;
+	gateOfJob.delete(jobId);
+	gate.jobFinished();
+}
+
+/**
  * Submits one job. Sends it again only when Muvi said no job was created: 429 CONCURRENT_JOBS_EXCEEDED
- * (after `retryAfter`), 503 PUBSUB_PUBLISH_FAILED (exponential backoff), a connection that never
- * opened, or a lost answer after which Muvi's job list shows no new job of this model. Otherwise an
- * unknown outcome is reported, never re-sent.
+ * (paced by the submit gate: after `retryAfter`, or as soon as one of this process's jobs finishes),
+ * 503 PUBSUB_PUBLISH_FAILED (exponential backoff), a connection that never opened, or a connection cut
+ * after which Muvi's job list shows no new job of this model. A submit that timed out, or whose 2xx
+ * answer could not be read, may still create its job after the list was read: it is never re-sent,
+ * and neither is any other unknown outcome.
  */
 export async function submitJob(
 	ctx: MuviContext,
@@ -132,13 +263,33 @@ export async function submitJob(
 	budgetMs: number,
 ): Promise<IDataObject> {
 	const started = Date.now();
+	const deadline = started + budgetMs;
+	const order = ++submitOrder;
+	const gate = await submitGateFor(ctx);
 	const model = String(request.body.model ?? '');
 	let busyRetries = 0;
 	let connectRetries = 0;
 	let reconciled = false;
+	let limitInfo: ReturnType<typeof errorInfo> | undefined;
 	for (;;) {
+		const turn = await gate.enter(order, deadline);
+		if (turn === 'timeout') throw muviApiError(ctx.getNode(), limitInfo ?? { status: 429, code: 'CONCURRENT_JOBS_EXCEEDED' }, itemIndex);
 		const sentAt = Date.now();
-		const answer = await sendOnce(ctx, { ...request, timeout: Math.min(60_000, budgetMs) });
+		let answer: RawAnswer | undefined;
+		try {
+			answer = await sendOnce(ctx, { ...request, timeout: Math.min(60_000, budgetMs) });
+		} finally {
+			// sendOnce reports failures rather than throwing; if it throws anyway, the queue must not wait for this submit
+			if (answer === undefined) gate.leave(turn, 'other');
+		}
+		const info = errorInfo(answer.status, answer.body);
+		const limitReached = answer.status === 429 && (!info.code || info.code === 'CONCURRENT_JOBS_EXCEEDED');
+		const limitWaitMs = limitReached ? retryAfterSeconds(answer, 30) * 1000 : 0;
+		// wait for a free slot only while even the wait Muvi asked for fits in the Timeout
+		const waitForSlot = limitReached && Date.now() + limitWaitMs <= deadline;
+		const accepted = answer.status >= 200 && answer.status < 300 && !answer.malformed;
+		gate.leave(turn, waitForSlot ? 'limit' : accepted ? 'accepted' : 'other', limitWaitMs);
+		const cut = answer.network && !answer.network.notSent && !answer.network.timedOut;
 		const lost =
 			answer.network && !answer.network.notSent
 				? answer.network.timedOut
@@ -150,11 +301,11 @@ export async function submitJob(
 		if (lost) {
 			const unknown = reconciled ? undefined : await unknownJobsSince(ctx, model, sentAt);
 			reconciled = true;
-			if (unknown && unknown.length === 0) continue;
+			if (cut && unknown && unknown.length === 0) continue;
 			throw unknownOutcomeError(ctx, lost, itemIndex, unknown);
 		}
 		if (answer.network) {
-			if (connectRetries++ >= 3) throw networkError(ctx, answer.network, 'submitting the job', itemIndex);
+			if (answer.network.blocked || connectRetries++ >= 3) throw networkError(ctx, answer.network, 'submitting the job', itemIndex);
 			await sleep(1000 * 2 ** connectRetries);
 			continue;
 		}
@@ -162,18 +313,24 @@ export async function submitJob(
 			const data = unwrap(answer.body) as IDataObject;
 			if (typeof data.jobId !== 'string') throw unknownOutcomeError(ctx, 'the answer had no job ID', itemIndex);
 			rememberJobId(data.jobId);
+			gateOfJob.set(data.jobId, gate);
+			if (gateOfJob.size > KNOWN_JOB_IDS_MAX) gateOfJob.delete(gateOfJob.keys().next().value as string);
 			return data;
 		}
-		const info = errorInfo(answer.status, answer.body);
-		let waitMs = -1;
-		if (answer.status === 429 && (!info.code || info.code === 'CONCURRENT_JOBS_EXCEEDED')) {
-			waitMs = retryAfterSeconds(answer, 30) * 1000;
-		} else if (answer.status === 503 && (!info.code || info.code === 'PUBSUB_PUBLISH_FAILED') && busyRetries < 5) {
-			waitMs = Math.min(1000 * 2 ** busyRetries, 60_000);
-			busyRetries++;
+		if (limitReached) {
+			limitInfo = info;
+			if (waitForSlot) continue;
+			throw muviApiError(ctx.getNode(), info, itemIndex);
 		}
-		if (waitMs < 0 || Date.now() - started + waitMs > budgetMs) throw muviApiError(ctx.getNode(), info, itemIndex);
-		await sleep(waitMs);
+		if (answer.status === 503 && (!info.code || info.code === 'PUBSUB_PUBLISH_FAILED') && busyRetries < 5) {
+			const waitMs = Math.min(1000 * 2 ** busyRetries, 60_000);
+			busyRetries++;
+			if (Date.now() + waitMs <= deadline) {
+				await sleep(waitMs);
+				continue;
+			}
+		}
+		throw muviApiError(ctx.getNode(), info, itemIndex);
 	}
 }
 
@@ -219,7 +376,10 @@ export async function pollUntilFinished(ctx: MuviContext, plan: PollPlan): Promi
 			e.description = `${e.description ?? ''} The job may still finish: pick it up later with Job → Wait for Completion and this job ID.`.trim();
 			throw e;
 		}
-		if (FINAL_STATUSES.includes(String(job.status))) return job;
+		if (FINAL_STATUSES.includes(String(job.status))) {
+			jobFinished(plan.jobId);
+			return job;
+		}
 		if (Date.now() >= deadline)
 			throw new NodeApiError(
 				ctx.getNode(),

@@ -199,6 +199,7 @@ export async function muviRead(
 			await sleep(Math.min(wait, 30_000));
 		}
 		last = await sendOnce(ctx, call);
+		if (last.network?.blocked) break;
 		if (last.network || last.status >= 500 || last.status === 429 || last.malformed) continue;
 		return checked(ctx, last, what, itemIndex);
 	}
