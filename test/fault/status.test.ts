@@ -39,6 +39,18 @@ describe('status calls that fail for a while are retried', () => {
 		expect(canarySightings(result)).toEqual([]);
 	});
 
+	test.concurrent('an outage longer than one round of retries (6 × 503) is waited out within the Timeout', async () => {
+		const fake = await startFake();
+		fake.injectFault({ route: 'status', kind: 'status', status: 503, code: 'SERVICE_UNAVAILABLE', times: 6 });
+		const result = await run(fake, generate({ options: { timeout: 60 } }));
+
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.status).toBe('completed');
+		expect(fake.stats.jobsCreated).toBe(1);
+		expect(fake.stats.statusCalls[String(result.items[0].json.jobId)]).toBe(7);
+		expect(canarySightings(result)).toEqual([]);
+	});
+
 	test.concurrent('a reset and a 429 on status calls: the item completes, one job', async () => {
 		const fake = await startFake();
 		fake.injectFault({ route: 'status', kind: 'reset-before-read' });
@@ -53,10 +65,10 @@ describe('status calls that fail for a while are retried', () => {
 });
 
 describe('status calls that keep failing', () => {
-	test.concurrent('5xx on every status call: a clear error with the job id, the job left running', async () => {
+	test.concurrent('5xx on every status call until the Timeout: a clear error with the job id, the job left running', async () => {
 		const fake = await startFake({ jobDurationMs: 60_000, etaFactor: 0.01 });
 		fake.injectFault({ route: 'status', kind: 'status', status: 503, code: 'SERVICE_UNAVAILABLE', times: 1000 });
-		const result = await run(fake, generate());
+		const result = await run(fake, generate({ options: { timeout: 5 } }));
 
 		const [job] = fake.jobs.values();
 		expect(fake.stats.jobsCreated).toBe(1);
@@ -70,10 +82,10 @@ describe('status calls that keep failing', () => {
 		expect(canarySightings(result)).toEqual([]);
 	});
 
-	test.concurrent('invalid JSON on every status call: a clear error with the job id', async () => {
+	test.concurrent('invalid JSON on every status call until the Timeout: a clear error with the job id', async () => {
 		const fake = await startFake({ jobDurationMs: 60_000, etaFactor: 0.01 });
 		fake.injectFault({ route: 'status', kind: 'malformed-json', times: 1000 });
-		const result = await run(fake, generate());
+		const result = await run(fake, generate({ options: { timeout: 5 } }));
 
 		const [job] = fake.jobs.values();
 		expect(fake.stats.jobsCreated).toBe(1);
@@ -89,7 +101,7 @@ describe('status calls that keep failing', () => {
 	test.concurrent('with Continue On Fail the item carries the error and the job id', async () => {
 		const fake = await startFake({ jobDurationMs: 60_000, etaFactor: 0.01 });
 		fake.injectFault({ route: 'status', kind: 'status', status: 500, code: 'INTERNAL_ERROR', times: 1000 });
-		const result = await run(fake, generate(), { continueOnFail: true });
+		const result = await run(fake, generate({ options: { timeout: 5 } }), { continueOnFail: true });
 
 		const [job] = fake.jobs.values();
 		expect(result.error).toBeUndefined();

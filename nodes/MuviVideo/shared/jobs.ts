@@ -372,6 +372,11 @@ export async function pollUntilFinished(ctx: MuviContext, plan: PollPlan): Promi
 			)) as IDataObject;
 		} catch (error) {
 			const e = error as NodeApiError;
+			// The job runs (and is paid for) whatever happens to one status read: a passing outage
+			// (5xx, 429, network, garbled answer) is waited out until the Timeout; 4xx answers are final.
+			const status = Number(e.httpCode);
+			const passing = !Number.isFinite(status) || status === 0 || status >= 500 || status === 429;
+			if (passing && Date.now() < deadline) continue;
 			e.message = `Could not read the status of job ${plan.jobId}: ${e.message}`;
 			e.description = `${e.description ?? ''} The job may still finish: pick it up later with Job → Wait for Completion and this job ID.`.trim();
 			throw e;
