@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
-import { MUVI_ERROR_GUIDE, muviApiError, redact } from '../../nodes/MuviVideo/shared/errors';
+import { MUVI_ERROR_GUIDE, muviApiError } from '../../nodes/MuviVideo/shared/errors';
 
 const node = { id: '1', name: 'Muvi Video', type: 'n8n-nodes-muvi.muviVideo', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
 
@@ -37,9 +37,5 @@ describe('error mapping', () => {
 	test('unknown codes fall back on the HTTP status', () => {
 		expect(muviApiError(node, { status: 503 }).message).toBe('Muvi is temporarily unavailable');
 		expect(muviApiError(node, { status: 418, code: 'TEAPOT' }).message).toBe('Muvi returned an error');
-	});
-
-	test('redact removes secrets and bearer tokens', () => {
-		expect(redact('key pb_secret_123 and Bearer abc.def', ['pb_secret_123'])).toBe('key [redacted] and Bearer [redacted]');
 	});
 });

@@ -165,13 +165,6 @@ export function guideFor(info: MuviErrorInfo): Guide {
 	);
 }
 
-/** Keeps the API's own words but never lets a key-like value through. */
-export function redact(text: string, secrets: Array<string | undefined> = []): string {
-	let out = text;
-	for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[redacted]');
-	return out.replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]');
-}
-
 /**
  * An error answer from Muvi as a NodeApiError a non-programmer can act on. Built from plain
  * values only, never from the HTTP library's error (which carries the request headers).
