@@ -14,7 +14,7 @@
 #
 # Env: MUVI_DEMO_PORT (n8n, default 5678), MUVI_SIMULATOR_PORT (default 4010), MUVI_SIMULATOR_JOB_MS
 # (simulated job duration, default 8000), MUVI_DEMO_EMAIL / MUVI_DEMO_PASSWORD (owner login),
-# MUVI_API_KEY, MUVI_BASE_URL, MUVI_WEBHOOK_SECRET (real API), MUVI_CACHE_DIR (default <repo>/.cache).
+# MUVI_API_KEY, MUVI_BASE_URL, MUVI_WEBHOOK_SECRET (real API), MUVI_CACHE_DIR (default ~/.cache/n8n-nodes-muvi).
 set -euo pipefail
 
 fresh=0

