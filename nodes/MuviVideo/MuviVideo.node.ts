@@ -1,9 +1,10 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { fileDescription } from './resources/file';
-import { jobDescription } from './resources/job';
+import { fileDescription, uploadFiles } from './resources/file';
+import { jobDescription, waitForJobs } from './resources/job';
 import { modelDescription } from './resources/model';
 import { videoDescription } from './resources/video';
+import { generate } from './resources/video/generate';
 
 export class MuviVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -11,7 +12,9 @@ export class MuviVideo implements INodeType {
 		name: 'muviVideo',
 		icon: { light: 'file:../../icons/muvi.svg', dark: 'file:../../icons/muvi.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Max Cost and Download Video on the node (on by default); 1 keeps them under Options
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ $parameter["model"] && $parameter["resource"] === "video" ? $parameter["operation"] + ": " + ($parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"]) : $parameter["resource"] + ": " + $parameter["operation"] }}',
 		description: 'Generate AI videos with the Muvi Video API (Kling, Veo, Sora, Runway, Seedance and more)',
@@ -43,5 +46,12 @@ export class MuviVideo implements INodeType {
 			...modelDescription,
 			...fileDescription,
 		],
+	};
+
+	/** Operations of more than one request, with an item loop the node owns; the rest is plain routing. */
+	customOperations: INodeType['customOperations'] = {
+		video: { generate },
+		job: { waitForCompletion: waitForJobs },
+		file: { upload: uploadFiles },
 	};
 }

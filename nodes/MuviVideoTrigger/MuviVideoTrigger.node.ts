@@ -12,7 +12,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { downloadVideo, normalizeJob } from '../MuviVideo/shared/jobs';
+import { downloadVideo } from '../MuviVideo/shared/download';
+import { normalizeJob } from '../MuviVideo/shared/output';
 import { CREDENTIAL_TYPE, muviRead } from '../MuviVideo/shared/transport';
 import { claimDelivery, retentionMs } from './deliveries';
 import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature, type SignatureFailure } from './signature';
