@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { dirname, join } from 'node:path';
 
-import type { ModelField, PriceFormula, VideoModel } from '../nodes/MuviVideo/models/types';
+import type { CatalogModel, ImageModel, ModelField, PriceFormula, VideoModel } from '../nodes/MuviVideo/models/types';
 
 export const START = '<!-- models:start -->';
 export const END = '<!-- models:end -->';
@@ -22,15 +22,23 @@ export const END = '<!-- models:end -->';
 /** What the table needs from the node's code; passed in so this file can load it after the hook. */
 export interface Catalog {
 	videoModels: VideoModel[];
+	imageModels: ImageModel[];
 	paramName: (field: ModelField) => string;
 	describePrice: (price: PriceFormula) => string;
-	estimateCostMicroCents: (model: VideoModel, input: Record<string, never>) => number;
+	estimateCostMicroCents: (model: CatalogModel, input: Record<string, never>) => number;
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** Exact dollars (1,000,000 micro-cents = US$1): 280,005 → "$0.280005". */
 const usd = (microCents: number) =>
 	`$${(microCents / 1_000_000).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
+
+function row(catalog: Catalog, m: CatalogModel): string {
+	const fields = m.fields.map((f) => `${catalog.paramName(f)}${f.required ? '*' : ''}`).join(', ');
+	const cost = catalog.estimateCostMicroCents(m, {});
+	const price = catalog.describePrice(m.price) + (m.note ? ` (${m.note})` : '');
+	return `| ${cell(m.name)} | \`${m.slug}\` | ${cell(fields)} | ${cell(price)} | ${cost.toLocaleString('en-US')} (${usd(cost)}) | ~${m.typicalSeconds} s |`;
+}
 
 export function renderModelTable(catalog: Catalog): string {
 	const lines = [
@@ -42,14 +50,16 @@ export function renderModelTable(catalog: Catalog): string {
 		'| Model | Slug | Fields | Price formula | Default cost | Typical time |',
 		'|---|---|---|---|---|---|',
 	];
-	for (const m of catalog.videoModels) {
-		const fields = m.fields.map((f) => `${catalog.paramName(f)}${f.required ? '*' : ''}`).join(', ');
-		const cost = catalog.estimateCostMicroCents(m, {});
-		const price = catalog.describePrice(m.price) + (m.note ? ` (${m.note})` : '');
-		lines.push(
-			`| ${cell(m.name)} | \`${m.slug}\` | ${cell(fields)} | ${cell(price)} | ${cost.toLocaleString('en-US')} (${usd(cost)}) | ~${m.typicalSeconds} s |`,
-		);
-	}
+	for (const m of catalog.videoModels) lines.push(row(catalog, m));
+	lines.push(
+		'',
+		`${catalog.imageModels.length} image models (resource **Image**), sorted as in the node's dropdown. Each output image`,
+		'becomes one binary property (`data`, `data_1` …). "Default cost" is for one image where the price is per image.',
+		'',
+		'| Model | Slug | Fields | Price formula | Default cost | Typical time |',
+		'|---|---|---|---|---|---|',
+	);
+	for (const m of catalog.imageModels) lines.push(row(catalog, m));
 	return lines.join('\n');
 }
 
@@ -79,8 +89,9 @@ async function main(): Promise<void> {
 		},
 	});
 	const models = await import(join(root, 'nodes/MuviVideo/models/index.ts'));
+	const images = await import(join(root, 'nodes/MuviVideo/models/image/index.ts'));
 	const cost = await import(join(root, 'nodes/MuviVideo/shared/cost.ts'));
-	const table = renderModelTable({ ...models, ...cost } as Catalog);
+	const table = renderModelTable({ ...models, ...images, ...cost } as Catalog);
 	const readmePath = join(root, 'README.md');
 	const mode = process.argv[2];
 	if (mode === '--write' || mode === '--check') {
@@ -94,7 +105,7 @@ async function main(): Promise<void> {
 			console.log('README.md: the model table is up to date');
 		} else if (updated !== readme) {
 			writeFileSync(readmePath, updated);
-			console.log(`README.md: wrote the table of ${(models.videoModels as VideoModel[]).length} models`);
+			console.log(`README.md: wrote the table of ${(models.videoModels as VideoModel[]).length} video and ${(images.imageModels as ImageModel[]).length} image models`);
 		} else console.log('README.md: the model table was already up to date');
 	} else console.log(table);
 }

@@ -498,7 +498,8 @@ describe('catalog and models', () => {
 		const groups = (await call(f, 'GET', '/v1/catalog/capability-groups', { key: null })).json;
 		expect(groups).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'text-to-video', label: 'T2V' }), expect.objectContaining({ id: 'image-to-video', label: 'I2V' })]));
 		const providers = (await call(f, 'GET', '/v1/catalog/providers', { key: null })).json;
-		expect(providers.find((p: { id: string }) => p.id === 'google')).toMatchObject({ name: 'Google', color: '#4285F4', modelCount: 2 });
+		// Veo 3.1 Fast plus the eight Nano Banana image models of §6.12
+		expect(providers.find((p: { id: string }) => p.id === 'google')).toMatchObject({ name: 'Google', color: '#4285F4', modelCount: 9 });
 		const kp = (await call(f, 'GET', '/v1/catalog/providers/kling-plus', { key: null })).json;
 		expect(kp.models.map((m: { slug: string }) => m.slug)).toContain(SEED_MC);
 	});
@@ -580,6 +581,40 @@ describe('uploads and the CDN', () => {
 		const r = await request(late.uploadUrl, { method: 'PUT', body: 'x', headers: { 'content-type': 'image/png' } });
 		expect(await r.body.text()).toContain('expired');
 		expect(r.statusCode).toBe(403);
+	});
+
+	test('image jobs: one PNG output per requested image (num_images), priced per image, served as image/png', async () => {
+		const f = await start({ autoProgress: false });
+		const s = await call(f, 'POST', '/v1/jobs/submit', {
+			body: { model: 'alibaba-plus/wan-2.7/text-to-image', input: { prompt: 'a mug', num_images: '3' } },
+		});
+		expect(s.status).toBe(200);
+		expect(s.json.costMicroCents).toBe(90_000);
+		// Wan 2.7 wants the count as a string; a number is refused like any other type error
+		const bad = await call(f, 'POST', '/v1/jobs/submit', {
+			body: { model: 'alibaba-plus/wan-2.7/text-to-image', input: { prompt: 'a mug', num_images: 3 } },
+		});
+		expectError(bad, 400, 'INVALID_INPUT');
+		const id = s.json.jobId;
+		f.completeJob(id);
+		const job = (await call(f, 'GET', `/v1/jobs/${id}`)).json;
+		expect(job.outputs).toEqual([0, 1, 2].map((n) => ({ url: `${f.cdnUrl}/outputs/${id}/output_${n}.png`, type: 'image' })));
+		expect(job.output).toBe(job.outputs[0].url);
+		for (const o of job.outputs) {
+			const res = await request(o.url);
+			expect(res.statusCode).toBe(200);
+			expect(res.headers['content-type']).toBe('image/png');
+			expect(Buffer.from(await res.body.arrayBuffer()).subarray(1, 4).toString('latin1')).toBe('PNG');
+		}
+		const beyond = await request(`${f.cdnUrl}/outputs/${id}/output_3.png`);
+		await beyond.body.text();
+		expect(beyond.statusCode).toBe(404);
+		// a model without a count makes one image; edit models need their source images
+		const one = await call(f, 'POST', '/v1/jobs/submit', { body: { model: 'google/nano-banana', input: { prompt: 'a mug', resolution: '4k' } } });
+		expect(one.json.costMicroCents).toBe(80_000);
+		f.completeJob(one.json.jobId);
+		expect((await call(f, 'GET', `/v1/jobs/${one.json.jobId}`)).json.outputs).toHaveLength(1);
+		expectError(await call(f, 'POST', '/v1/jobs/submit', { body: { model: 'google/nano-banana/edit-image', input: { prompt: 'x' } } }), 400, 'INVALID_INPUT');
 	});
 
 	test('outputs: mp4 with ftyp, deterministic bytes, ranges, thumbnails; 404 before completion', async () => {

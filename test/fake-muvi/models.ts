@@ -52,6 +52,8 @@ export interface PriceMultiplier {
 export interface FakePricing {
 	perSecondMicroCents?: number;
 	flatMicroCents?: number;
+	/** image models priced per image (§6.12): × the number in `imageCountField` */
+	perImageMicroCents?: number;
 	/** duration used when the input has none (per-second models only). */
 	defaultDuration?: string;
 	multipliers?: PriceMultiplier[];
@@ -71,6 +73,8 @@ export interface FakeModelSpec {
 	/** Overrides the fake's jobDurationMs for this model. */
 	durationMs?: number;
 	tags?: string[];
+	/** image models: the input field saying how many images a job makes (`num_images`, `numberOfGenerations`) */
+	imageCountField?: string;
 }
 
 /** Fully resolved model as the fake uses it internally. */
@@ -93,6 +97,7 @@ export interface FakeModel {
 	versions: FakeModelVersion[];
 	/** true when the model exists only because acceptAnyModel let an unknown slug through. */
 	synthetic: boolean;
+	imageCountField?: string;
 }
 
 export interface FakeModelVersion {
@@ -159,10 +164,15 @@ export const PROVIDERS: Record<string, FakeProvider> = {
 	openai: {
 		id: 'openai',
 		name: 'OpenAI',
-		description: 'OpenAI Sora (fake simulator entry)',
+		description: 'OpenAI Sora and GPT Image (fake simulator entry)',
 		website: 'https://openai.com',
 		color: '#10A37F',
 	},
+	seedance: { id: 'seedance', name: 'Seedance', description: 'Seedream image models (fake simulator entry)', website: 'https://seed.bytedance.com', color: '#325AB4' },
+	'bytedance-plus': { id: 'bytedance-plus', name: 'ByteDance+', description: 'ByteDance Seedream and Seedance (fake simulator entry)', website: 'https://seed.bytedance.com', color: '#325AB4' },
+	runway: { id: 'runway', name: 'Runway', description: 'Runway Gen-4 (fake simulator entry)', website: 'https://runwayml.com', color: '#111111' },
+	'alibaba-plus': { id: 'alibaba-plus', name: 'Alibaba+', description: 'Alibaba Wan (fake simulator entry)', website: 'https://wan.video', color: '#FF6A00' },
+	'pixelbyte-plus': { id: 'pixelbyte-plus', name: 'PixelByte Plus', description: 'Pixel Image (fake simulator entry)', website: 'https://pixelbyte.app', color: '#0EA5E9' },
 };
 
 export const CAPABILITY_GROUPS = [
@@ -242,6 +252,165 @@ function motionControl(): InputSchema {
 		['image', 'video'],
 	);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Image models (§6.12), written from the doc's table. Where the doc gives only a count of aspect
+// ratios ("8 options"), the fake lists the ratios it names elsewhere for that model family and
+// notes it; the drift check against the live catalog is what settles those.
+// ---------------------------------------------------------------------------------------------
+
+const NB_ASPECTS = ['9:16', '16:9', '1:1', '2:3', '3:2'];
+const TEN = ['9:16', '16:9', '1:1', '2:3', '3:2', '4:3', '3:4', '4:5', '5:4', '21:9'];
+const SEEDREAM_8 = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16'];
+const SEEDREAM_7 = ['16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16'];
+const imageUrls = (maxItems?: number): JsonSchemaProperty => ({
+	type: 'array',
+	items: url('Source image'),
+	minItems: 1,
+	...(maxItems !== undefined ? { maxItems } : {}),
+	description: 'Images to work from',
+});
+const image = (
+	slug: string,
+	name: string,
+	pricing: FakePricing,
+	properties: Record<string, JsonSchemaProperty>,
+	required: string[],
+	imageCountField?: string,
+): FakeModelSpec => ({
+	slug,
+	name,
+	description: `${name} (${slug.split('/')[2] ?? 'text-to-image'})`,
+	category: 'image',
+	pricing,
+	inputSchema: schema(properties, required),
+	...(imageCountField ? { imageCountField } : {}),
+});
+const withEdit = (edit: boolean, props: Record<string, JsonSchemaProperty>, maxItems?: number) =>
+	edit ? { prompt: props.prompt, image_urls: imageUrls(maxItems), ...props } : props;
+
+function nanoBanana(slug: string, name: string, flat: number, fourK: number, aspects: string[], edit: boolean, maxPrompt?: number): FakeModelSpec {
+	return image(
+		slug,
+		name,
+		{ flatMicroCents: flat, multipliers: [{ field: 'resolution', values: { '4k': fourK }, default: '1k' }] },
+		withEdit(edit, { prompt: str(maxPrompt), aspect_ratio: oneOf(aspects, '9:16'), resolution: oneOf(['1k', '2k', '4k'], '1k') }),
+		edit ? ['prompt', 'image_urls'] : ['prompt'],
+	);
+}
+function gptImage(model: string, name: string, flat: number, edit: boolean): FakeModelSpec {
+	return image(
+		`openai/${model}/${edit ? 'edit-image' : 'text-to-image'}`,
+		name,
+		{ flatMicroCents: flat },
+		withEdit(edit, { prompt: str(5000), aspect_ratio: oneOf(['1:1', '3:2', '2:3'], '1:1') }),
+		edit ? ['prompt', 'image_urls'] : ['prompt'],
+	);
+}
+function wanLike(slug: string, name: string, perImage: number, countAsString: boolean): FakeModelSpec {
+	const i2i = slug.endsWith('/image-to-image');
+	const count: JsonSchemaProperty = countAsString
+		? oneOf(['1', '2', '3', '4'], '1', 'Number of images, as a STRING')
+		: { type: 'integer', minimum: 1, maximum: 4, default: 1 };
+	return image(
+		slug,
+		name,
+		{ perImageMicroCents: perImage },
+		withEdit(i2i, { prompt: str(5000), size: oneOf(['1K', '2K'], '2K'), num_images: count, thinking_mode: { type: 'boolean', default: true } }, 4),
+		i2i ? ['prompt', 'image_urls'] : ['prompt'],
+		'num_images',
+	);
+}
+const RUNWAY_STYLE = oneOf([
+	'vivid', 'vivid-warm', 'vivid-cool', 'high-contrast', 'high-contrast-warm', 'high-contrast-cool', 'bw', 'bw-contrast',
+	'muted-pastel', 'dreamscape', 'nordic-minimal', 'light-anime', 'dark-anime', 'painted-anime', '3d-cartoon', 'sketch',
+	'low-angle', 'in-motion', 'terracotta',
+]);
+
+const IMAGE_SPECS: FakeModelSpec[] = [
+	nanoBanana('google/nano-banana', 'Nano Banana', 40_000, 2, NB_ASPECTS, false),
+	nanoBanana('google/nano-banana/edit-image', 'Nano Banana', 40_000, 2, NB_ASPECTS, true),
+	nanoBanana('google/nano-banana-pro/text-to-image', 'Nano Banana Pro', 134_000, 1.8, NB_ASPECTS, false),
+	nanoBanana('google/nano-banana-pro/edit-image', 'Nano Banana Pro', 134_000, 1.8, NB_ASPECTS, true),
+	nanoBanana('google/nano-banana-2/text-to-image', 'Nano Banana 2', 134_000, 1.8, TEN, false, 5000),
+	nanoBanana('google/nano-banana-2/edit-image', 'Nano Banana 2', 134_000, 1.8, TEN, true, 5000),
+	nanoBanana('google/nano-banana-pro-extra/edit-image', 'Nano Banana Pro Extra', 134_000, 1.8, TEN, true),
+	image(
+		'google/nano-banana-dev/text-to-image',
+		'Nano Banana Dev',
+		{ flatMicroCents: 40_000 },
+		{ prompt: str(), aspect_ratio: oneOf(TEN, '9:16'), numberOfGenerations: { type: 'integer', minimum: 1, maximum: 4 } },
+		['prompt'],
+		'numberOfGenerations',
+	),
+	gptImage('gpt-image-1.5', 'GPT Image 1.5', 34_000, false),
+	gptImage('gpt-image-1.5', 'GPT Image 1.5', 34_000, true),
+	gptImage('gpt-image-1-mini', 'GPT Image 1 Mini', 11_000, false),
+	gptImage('gpt-image-1-mini', 'GPT Image 1 Mini', 11_000, true),
+	...[false, true].map((edit) =>
+		image(
+			`seedance/seedream-5/${edit ? 'edit-image' : 'text-to-image'}`,
+			'Seedream 5',
+			{ flatMicroCents: 35_000, multipliers: [{ field: 'resolution', values: { '3K': 1.5 }, default: '2K' }] },
+			withEdit(edit, { prompt: str(5000), aspect_ratio: oneOf(SEEDREAM_8, '16:9'), resolution: oneOf(['2K', '3K']) }),
+			edit ? ['prompt', 'image_urls'] : ['prompt'],
+		),
+	),
+	...[false, true].map((i2i) =>
+		image(
+			`bytedance-plus/seedream-v4.5/${i2i ? 'image-to-image' : 'text-to-image'}`,
+			'Seedream 4.5',
+			{ flatMicroCents: 40_000 },
+			withEdit(i2i, { prompt: str(), aspect_ratio: oneOf(SEEDREAM_8, '1:1'), resolution: oneOf(['512p', '1k', '2k', '4k'], '2k') }),
+			i2i ? ['prompt', 'image_urls', 'aspect_ratio', 'resolution'] : ['prompt', 'aspect_ratio', 'resolution'],
+		),
+	),
+	...[false, true].map((i2i) =>
+		image(
+			`bytedance-plus/seedream-v5-lite/${i2i ? 'image-to-image' : 'text-to-image'}`,
+			'Seedream 5 Lite',
+			{ perImageMicroCents: 35_000 },
+			withEdit(i2i, {
+				prompt: str(),
+				resolution: oneOf(['1K', '2K', '4K'], '2K'),
+				aspect_ratio: oneOf(SEEDREAM_7, '1:1'),
+				num_images: { type: 'integer', minimum: 1, maximum: 4, default: 1 },
+			}),
+			i2i ? ['prompt', 'image_urls'] : ['prompt'],
+			'num_images',
+		),
+	),
+	...[false, true].map((edit) =>
+		image(
+			`runway/gen-4-image/${edit ? 'edit-image' : 'text-to-image'}`,
+			'Runway Gen-4 Image',
+			{ flatMicroCents: 50_000, multipliers: [{ field: 'resolution', values: { '1080p': 1.6 } }] },
+			withEdit(edit, {
+				prompt: str(),
+				aspect_ratio: oneOf(TEN, '16:9'),
+				resolution: oneOf(['720p', '1080p']),
+				style: RUNWAY_STYLE,
+				diversity: { type: 'integer', minimum: 1, maximum: 5 },
+			}),
+			edit ? ['prompt', 'image_urls'] : ['prompt'],
+		),
+	),
+	image(
+		'runway/gen-4-turbo-image/edit-image',
+		'Runway Gen-4 Turbo Image',
+		{ flatMicroCents: 20_000 },
+		{ prompt: str(), image_urls: imageUrls(3), aspect_ratio: oneOf(TEN, '16:9'), style: RUNWAY_STYLE },
+		['prompt', 'image_urls'],
+	),
+	wanLike('alibaba-plus/wan-2.7/text-to-image', 'Wan 2.7', 30_000, true),
+	wanLike('alibaba-plus/wan-2.7/image-to-image', 'Wan 2.7', 30_000, true),
+	wanLike('alibaba-plus/wan-2.7-pro/text-to-image', 'Wan 2.7 Pro', 45_000, true),
+	wanLike('alibaba-plus/wan-2.7-pro/image-to-image', 'Wan 2.7 Pro', 45_000, true),
+	wanLike('pixelbyte-plus/pixel-image-1.0/text-to-image', 'Pixel Image 1.0', 30_000, false),
+	wanLike('pixelbyte-plus/pixel-image-1.0/image-to-image', 'Pixel Image 1.0', 30_000, false),
+	wanLike('pixelbyte-plus/pixel-image-1.0-pro/text-to-image', 'Pixel Image 1.0 Pro', 45_000, false),
+	wanLike('pixelbyte-plus/pixel-image-1.0-pro/image-to-image', 'Pixel Image 1.0 Pro', 45_000, false),
+];
 
 /** Built-in models: the two seed models of §6.1 plus a few documented neighbours. */
 const BUILTIN_SPECS: FakeModelSpec[] = [
@@ -360,21 +529,7 @@ const BUILTIN_SPECS: FakeModelSpec[] = [
 			['prompt'],
 		),
 	},
-	{
-		slug: 'google/nano-banana-pro/text-to-image',
-		name: 'Nano Banana Pro',
-		description: 'Text to image with Google Nano Banana Pro',
-		category: 'image',
-		pricing: { flatMicroCents: 134_000, multipliers: [{ field: 'resolution', values: { '4k': 1.8 }, default: '1k' }] },
-		inputSchema: schema(
-			{
-				prompt: str(5000),
-				aspect_ratio: oneOf(['9:16', '16:9', '1:1', '2:3', '3:2'], '9:16'),
-				resolution: oneOf(['1k', '2k', '4k'], '1k'),
-			},
-			['prompt'],
-		),
-	},
+	...IMAGE_SPECS,
 ];
 
 /** Price for slugs the fake does not know when acceptAnyModel is on (documented in the README of the reply). */
@@ -448,6 +603,7 @@ export function resolveSpec(spec: FakeModelSpec, synthetic = false): FakeModel {
 			{ versionId: `ver_${hash}_2`, version: 'v1.0', status: 'active' },
 		],
 		synthetic,
+		...(spec.imageCountField ? { imageCountField: spec.imageCountField } : {}),
 	};
 }
 
@@ -579,6 +735,14 @@ export function priceFor(model: FakeModel, input: Record<string, unknown>, disco
 		factors.duration = { value: String(raw), multiplier: seconds };
 		running = Math.round(baseRate * seconds);
 		breakdown.push({ component: 'base_generation', costMicroCents: running });
+	} else if (p.perImageMicroCents !== undefined) {
+		baseRate = p.perImageMicroCents;
+		const raw = model.imageCountField ? input[model.imageCountField] : undefined;
+		let images = Number(raw ?? 1);
+		if (!Number.isInteger(images) || images <= 0) images = 1;
+		factors.images = { value: String(images), multiplier: images };
+		running = baseRate * images;
+		breakdown.push({ component: 'base_generation', costMicroCents: running });
 	} else {
 		baseRate = p.flatMicroCents ?? 0;
 		running = baseRate;
@@ -613,6 +777,9 @@ export function priceFor(model: FakeModel, input: Record<string, unknown>, disco
 export function catalogPricing(model: FakeModel): { baseCredits: number; unit: string } {
 	if (model.pricing.perSecondMicroCents !== undefined) {
 		return { baseCredits: model.pricing.perSecondMicroCents / 1000, unit: 'per_second' };
+	}
+	if (model.pricing.perImageMicroCents !== undefined) {
+		return { baseCredits: model.pricing.perImageMicroCents / 1000, unit: 'per_image' };
 	}
 	return { baseCredits: (model.pricing.flatMicroCents ?? 0) / 1000, unit: 'per_generation' };
 }

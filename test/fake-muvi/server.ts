@@ -1420,7 +1420,7 @@ export class FakeMuviServer {
 			const base = `${this.cdnUrl}/outputs/${job.jobId}`;
 			job.outputs =
 				job.category === 'image'
-					? [{ url: `${base}/output_0.png`, type: 'image' }]
+					? Array.from({ length: this.imageCount(job) }, (_, n) => ({ url: `${base}/output_${n}.png`, type: 'image' as const }))
 					: [{ url: `${base}/output_0.mp4`, type: 'video', thumbnail: `${base}/thumb_0.jpg`, posterImage: `${base}/poster_0.jpg` }];
 			job.output = job.outputs[0].url;
 		} else {
@@ -1452,6 +1452,13 @@ export class FakeMuviServer {
 		const job = this.jobs.get(jobId);
 		if (!job) throw new Error(`fake-muvi: no job ${jobId}`);
 		return job;
+	}
+
+	/** How many images an image job makes: its model's count field (num_images, numberOfGenerations), else 1. */
+	private imageCount(job: FakeJob): number {
+		const field = this.modelTable.get(job.model)?.imageCountField;
+		const n = Number(field ? job.input[field] : undefined);
+		return Number.isInteger(n) && n >= 1 && n <= 10 ? n : 1;
 	}
 
 	private durationSeconds(job: FakeJob): number | null {
@@ -2152,7 +2159,9 @@ export class FakeMuviServer {
 		if (this.opts.outputTtlMs !== undefined && realNow() > job.completedAtMs + this.opts.outputTtlMs) return notFound();
 		const head = req.method === 'HEAD';
 		if (job.category === 'image') {
-			if (file !== 'output_0.png') return notFound();
+			const n = /^output_(\d+)\.png$/.exec(file);
+			if (!n || Number(n[1]) >= this.imageCount(job)) return notFound();
+			this.stats.outputDownloads++;
 			const png = fakePng();
 			res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
 			res.end(head ? undefined : png);

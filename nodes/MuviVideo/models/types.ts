@@ -82,6 +82,20 @@ export type PriceFormula =
 			/** seconds used when the duration is not an input (e.g. it follows a reference video) */
 			fixedSeconds?: number;
 			factors?: PriceFactor[];
+	  }
+	| {
+			/** per request, times factors (image models: Nano Banana 4k × 1.8, Seedream 5 3K × 1.5) */
+			kind: 'perRequest';
+			microCents: number;
+			factors?: PriceFactor[];
+	  }
+	| {
+			/** per output image, times the image count and factors (Wan 2.7, Pixel Image, Seedream v5 Lite) */
+			kind: 'perImage';
+			microCentsPerImage: number;
+			/** the input field holding how many images are made; default `num_images` */
+			countField?: string;
+			factors?: PriceFactor[];
 	  };
 
 export type Capability =
@@ -97,6 +111,12 @@ export type Capability =
 	| 'video-extend'
 	| 'image-to-video-elements'
 	| 'omni-reference';
+
+/** What an image model does (§6.12). */
+export type ImageCapability = 'text-to-image' | 'edit-image' | 'image-to-image';
+
+/** What a model's job produces: video files (the default) or image files. */
+export type OutputKind = 'video' | 'image';
 
 export interface VideoModel {
 	/** the API's model slug, `provider/model/capability` */
@@ -114,4 +134,14 @@ export interface VideoModel {
 	price: PriceFormula;
 	/** a short note for the dropdown's description */
 	note?: string;
+	/** what the job produces; video when not given */
+	output?: OutputKind;
+	/** image models: the input field that says how many images one job makes (priced or not) */
+	imageCountField?: string;
 }
+
+/** An image model: the same data as a video model, producing images. */
+export type ImageModel = Omit<VideoModel, 'capability' | 'output'> & { capability: ImageCapability; output: 'image' };
+
+/** Any model of the catalog, video or image. */
+export type CatalogModel = VideoModel | ImageModel;

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { PriceFormula, VideoModel } from '../models/types';
+import type { CatalogModel, PriceFormula } from '../models/types';
 
 /** 1,000,000 micro-cents = US$1 (muvi-api.md §5: the docs' own definition, despite the name). */
 export const MICRO_CENTS_PER_USD = 1_000_000;
@@ -24,6 +24,8 @@ export interface CostBreakdown {
 	microCents: number;
 	/** seconds billed (per-second models only) */
 	seconds?: number;
+	/** images billed (per-image models only) */
+	images?: number;
 	/** field → the value it had (or its default) and the multiplier that value gives */
 	factors: Record<string, { value: string; multiplier: number }>;
 }
@@ -33,7 +35,7 @@ export interface CostBreakdown {
  * Missing inputs take the model's documented defaults. Non-integer results are rounded (Seedance
  * 1.5: 15,000 × 5 × 1.8667 × 2 = 280,005).
  */
-export function costBreakdown(model: VideoModel, input: IDataObject): CostBreakdown {
+export function costBreakdown(model: CatalogModel, input: IDataObject): CostBreakdown {
 	const price = model.price;
 	if (price.kind === 'flat') return { microCents: price.microCents, factors: {} };
 	const withDefaults: IDataObject = {};
@@ -41,12 +43,22 @@ export function costBreakdown(model: VideoModel, input: IDataObject): CostBreakd
 		if (field.default !== undefined && field.default !== '') withDefaults[field.apiName] = field.default;
 	}
 	Object.assign(withDefaults, input);
-	let seconds = price.fixedSeconds ?? 0;
-	if (price.fixedSeconds === undefined) {
-		seconds = Number(withDefaults[price.durationField ?? 'duration']);
-		if (!Number.isFinite(seconds) || seconds <= 0) seconds = 0;
-	}
-	let cost = price.microCentsPerSecond * seconds;
+	let cost: number;
+	let seconds: number | undefined;
+	let images: number | undefined;
+	if (price.kind === 'perSecond') {
+		seconds = price.fixedSeconds ?? 0;
+		if (price.fixedSeconds === undefined) {
+			seconds = Number(withDefaults[price.durationField ?? 'duration']);
+			if (!Number.isFinite(seconds) || seconds <= 0) seconds = 0;
+		}
+		cost = price.microCentsPerSecond * seconds;
+	} else if (price.kind === 'perImage') {
+		// No count given and no documented default: one image, as Muvi makes by default.
+		images = Number(withDefaults[price.countField ?? 'num_images'] ?? 1);
+		if (!Number.isInteger(images) || images <= 0) images = 1;
+		cost = price.microCentsPerImage * images;
+	} else cost = price.microCents;
 	const factors: CostBreakdown['factors'] = {};
 	for (const f of price.factors ?? []) {
 		const value = withDefaults[f.field];
@@ -54,7 +66,12 @@ export function costBreakdown(model: VideoModel, input: IDataObject): CostBreakd
 		factors[f.field] = { value: value === undefined || value === null ? '' : String(value), multiplier };
 		cost *= multiplier;
 	}
-	return { microCents: Math.round(cost), seconds, factors };
+	return {
+		microCents: Math.round(cost),
+		...(seconds !== undefined ? { seconds } : {}),
+		...(images !== undefined ? { images } : {}),
+		factors,
+	};
 }
 
 /**
@@ -62,7 +79,7 @@ export function costBreakdown(model: VideoModel, input: IDataObject): CostBreakd
  * account discounts server-side, so the API's `costMicroCents` is what is actually charged.
  * Missing inputs take the model's documented defaults.
  */
-export function estimateCostMicroCents(model: VideoModel, input: IDataObject): number {
+export function estimateCostMicroCents(model: CatalogModel, input: IDataObject): number {
 	return costBreakdown(model, input).microCents;
 }
 
@@ -71,8 +88,14 @@ export function describePrice(price: PriceFormula): string {
 	// "84,000"; a regex, not toLocaleString, whose first call loads ICU data (~15 ms at node load)
 	const n = (v: number) => String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 	if (price.kind === 'flat') return `flat ${n(price.microCents)} micro-cents (${formatUsd(price.microCents)}) per job`;
-	const parts = [`${n(price.microCentsPerSecond)} micro-cents/s (${formatUsd(price.microCentsPerSecond)}/s)`];
-	parts.push(price.fixedSeconds !== undefined ? `× ${price.fixedSeconds} s` : '× seconds');
+	const parts: string[] = [];
+	if (price.kind === 'perSecond') {
+		parts.push(`${n(price.microCentsPerSecond)} micro-cents/s (${formatUsd(price.microCentsPerSecond)}/s)`);
+		parts.push(price.fixedSeconds !== undefined ? `× ${price.fixedSeconds} s` : '× seconds');
+	} else if (price.kind === 'perImage') {
+		parts.push(`${n(price.microCentsPerImage)} micro-cents (${formatUsd(price.microCentsPerImage)}) per image`);
+		parts.push(`× ${price.countField ?? 'num_images'}`);
+	} else parts.push(`${n(price.microCents)} micro-cents (${formatUsd(price.microCents)}) per request`);
 	for (const f of price.factors ?? []) {
 		const listed = Object.entries(f.factors)
 			.filter(([, v]) => v !== 1)

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { fieldDisplayName, paramName } from '../models';
-import type { ModelField, VideoModel } from '../models/types';
+import type { CatalogModel, ModelField } from '../models/types';
 
 /** A problem with one field of one item, found before anything was sent to Muvi. */
 export interface InputProblem {
@@ -62,7 +62,7 @@ function enumValues(field: ModelField): string[] {
 }
 
 /** Turns what the user gave (possibly from an expression) into exactly the type the API wants. */
-function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
+function coerce(field: ModelField, value: unknown, model: CatalogModel): unknown {
 	const where = `${label(field)} of ${model.name}`;
 	switch (field.kind) {
 		case 'text': {
@@ -170,7 +170,7 @@ export const PENDING_UPLOAD = '';
  * `fromFiles` names the URL fields whose value will come from uploaded binary files, with how many
  * files each gets: they count as present (with `PENDING_UPLOAD` placeholders) and are not checked as URLs.
  */
-export function prepareModelInput(model: VideoModel, input: IDataObject, fromFiles: Record<string, number> = {}): PreparedInput {
+export function prepareModelInput(model: CatalogModel, input: IDataObject, fromFiles: Record<string, number> = {}): PreparedInput {
 	try {
 		return { input: coerceAll(model, input, fromFiles) };
 	} catch (found) {
@@ -179,7 +179,7 @@ export function prepareModelInput(model: VideoModel, input: IDataObject, fromFil
 	}
 }
 
-function coerceAll(model: VideoModel, input: IDataObject, fromFiles: Record<string, number>): IDataObject {
+function coerceAll(model: CatalogModel, input: IDataObject, fromFiles: Record<string, number>): IDataObject {
 	const out: IDataObject = {};
 	for (const field of model.fields) {
 		const files = fromFiles[field.apiName];
