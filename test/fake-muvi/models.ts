@@ -612,9 +612,10 @@ export function builtinModelSpecs(): FakeModelSpec[] {
 }
 
 /** Built-in models followed by the `models` option (which overrides a built-in with the same slug). */
-export function buildModelTable(extra: FakeModelSpec[] | undefined): Map<string, FakeModel> {
+export function buildModelTable(extra: FakeModelSpec[] | undefined, withdrawn: string[] = []): Map<string, FakeModel> {
 	const table = new Map<string, FakeModel>();
 	for (const spec of [...BUILTIN_SPECS, ...(extra ?? [])]) table.set(spec.slug, resolveSpec(spec));
+	for (const slug of withdrawn) table.delete(slug);
 	return table;
 }
 

@@ -147,6 +147,8 @@ export interface FakeMuviOptions {
 	acceptAnyModel?: boolean;
 	/** Extra models (or overrides of built-in ones) with their own pricing and schema. */
 	models?: FakeModelSpec[];
+	/** Built-in slugs Muvi has withdrawn: gone from the catalog, and submit answers MODEL_NOT_FOUND (for the drift check). */
+	withdrawnModels?: string[];
 
 	/** Size of output_0.mp4, in bytes. Default 65536. Streamed, so 500 MB is fine. */
 	outputSizeBytes?: number;
@@ -227,6 +229,7 @@ const DEFAULTS: ResolvedOptions = {
 	failJobs: false,
 	acceptAnyModel: false,
 	models: [],
+	withdrawnModels: [],
 	outputSizeBytes: 64 * 1024,
 	uploadUrlTtlMs: 15 * 60 * 1000,
 	fileTtlMs: 60 * 60 * 1000,
@@ -677,7 +680,7 @@ export class FakeMuviServer {
 
 	constructor(options: FakeMuviOptions = {}) {
 		this.opts = FakeMuviServer.merge(DEFAULTS, options);
-		this.modelTable = buildModelTable(this.opts.models);
+		this.modelTable = buildModelTable(this.opts.models, this.opts.withdrawnModels);
 		this.balance = this.opts.balanceMicroCents;
 		this.applyFailJobs(this.opts.failJobs);
 		this.apiServer = createServer((req, res) => this.onApi(req, res));
@@ -733,7 +736,7 @@ export class FakeMuviServer {
 	/** Changes options at runtime. `balanceMicroCents` resets the balance; `failJobs: n` arms the next n jobs. */
 	setOptions(partial: FakeMuviOptions): void {
 		this.opts = FakeMuviServer.merge(this.opts, partial);
-		if ('models' in partial) this.modelTable = buildModelTable(this.opts.models);
+		if ('models' in partial || 'withdrawnModels' in partial) this.modelTable = buildModelTable(this.opts.models, this.opts.withdrawnModels);
 		if ('balanceMicroCents' in partial) this.balance = this.opts.balanceMicroCents;
 		if ('failJobs' in partial) this.applyFailJobs(this.opts.failJobs);
 	}
