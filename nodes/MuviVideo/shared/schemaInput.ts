@@ -86,6 +86,8 @@ class Refused {
 	) {}
 }
 
+const refuse = (field: string, message: string, hint: string) => new Refused(field, message, hint);
+
 const isBlank = (v: unknown) =>
 	v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
 
@@ -121,7 +123,7 @@ function convert(name: string, prop: SchemaProperty, value: unknown, where: stri
 					try {
 						list = JSON.parse(text);
 					} catch {
-						throw new Refused(name, `${where} is not a valid JSON array`, 'Check brackets, quotes and commas.');
+						throw refuse(name, `${where} is not a valid JSON array`, 'Check brackets, quotes and commas.');
 					}
 				} else list = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 			}
@@ -135,7 +137,7 @@ function convert(name: string, prop: SchemaProperty, value: unknown, where: stri
 				try {
 					out = JSON.parse(value);
 				} catch {
-					throw new Refused(name, `${where} is not valid JSON`, 'Check brackets, quotes and commas.');
+					throw refuse(name, `${where} is not valid JSON`, 'Check brackets, quotes and commas.');
 				}
 			}
 			if (!out || typeof out !== 'object' || Array.isArray(out)) throw new Refused(name, `${where} must be a JSON object`, 'e.g. { "key": "value" }');
@@ -187,6 +189,6 @@ export function prepareSchemaInput(slug: string, schema: ModelInputSchema, value
 		return { input };
 	} catch (error) {
 		if (error instanceof Refused) return { problem: { field: error.field, message: error.message, hint: error.hint } };
-		throw error;
+		return { problem: { field: '', message: `The input for ${slug} could not be checked`, hint: String(error) } };
 	}
 }
