@@ -498,8 +498,8 @@ describe('catalog and models', () => {
 		const groups = (await call(f, 'GET', '/v1/catalog/capability-groups', { key: null })).json;
 		expect(groups).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'text-to-video', label: 'T2V' }), expect.objectContaining({ id: 'image-to-video', label: 'I2V' })]));
 		const providers = (await call(f, 'GET', '/v1/catalog/providers', { key: null })).json;
-		// Veo 3.1 Fast plus the eight Nano Banana image models of §6.12
-		expect(providers.find((p: { id: string }) => p.id === 'google')).toMatchObject({ name: 'Google', color: '#4285F4', modelCount: 9 });
+		// the ten documented Veo 3.1 models (§6.4) and the eight Nano Banana image models (§6.12)
+		expect(providers.find((p: { id: string }) => p.id === 'google')).toMatchObject({ name: 'Google', color: '#4285F4', modelCount: 18 });
 		const kp = (await call(f, 'GET', '/v1/catalog/providers/kling-plus', { key: null })).json;
 		expect(kp.models.map((m: { slug: string }) => m.slug)).toContain(SEED_MC);
 	});

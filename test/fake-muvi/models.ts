@@ -8,6 +8,8 @@
  * Only erasable TypeScript syntax is used so that Node 24 can run this file directly.
  */
 import { createHash } from 'node:crypto';
+// @ts-ignore TS5097: Node's type stripping needs the .ts extension; ts-jest and Node both resolve it.
+import { DOCUMENTED_VIDEO_SPECS } from './catalog-video.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -168,6 +170,10 @@ export const PROVIDERS: Record<string, FakeProvider> = {
 		website: 'https://openai.com',
 		color: '#10A37F',
 	},
+	bytedance: { id: 'bytedance', name: 'ByteDance', description: 'ByteDance Seedance (fake simulator entry)', website: 'https://seed.bytedance.com', color: '#325AB4' },
+	alibaba: { id: 'alibaba', name: 'Alibaba', description: 'Alibaba Wan (fake simulator entry)', website: 'https://wan.video', color: '#FF6A00' },
+	'minimax-plus': { id: 'minimax-plus', name: 'MiniMax Plus', description: 'MiniMax Hailuo (fake simulator entry)', website: 'https://hailuoai.video', color: '#E11D48' },
+	xai: { id: 'xai', name: 'xAI', description: 'xAI Grok Imagine (fake simulator entry)', website: 'https://x.ai', color: '#000000' },
 	seedance: { id: 'seedance', name: 'Seedance', description: 'Seedream image models (fake simulator entry)', website: 'https://seed.bytedance.com', color: '#325AB4' },
 	'bytedance-plus': { id: 'bytedance-plus', name: 'ByteDance+', description: 'ByteDance Seedream and Seedance (fake simulator entry)', website: 'https://seed.bytedance.com', color: '#325AB4' },
 	runway: { id: 'runway', name: 'Runway', description: 'Runway Gen-4 (fake simulator entry)', website: 'https://runwayml.com', color: '#111111' },
@@ -532,6 +538,12 @@ const BUILTIN_SPECS: FakeModelSpec[] = [
 	...IMAGE_SPECS,
 ];
 
+/** The built-ins above first (their tests rely on them), then every other documented video model (§6.2–§6.10). */
+const DOCUMENTED_SPECS: FakeModelSpec[] = [
+	...BUILTIN_SPECS,
+	...DOCUMENTED_VIDEO_SPECS.filter((s) => !BUILTIN_SPECS.some((b) => b.slug === s.slug)),
+];
+
 /** Price for slugs the fake does not know when acceptAnyModel is on (documented in the README of the reply). */
 export const DEFAULT_ANY_MODEL_PRICING: FakePricing = { perSecondMicroCents: 50_000, defaultDuration: '5' };
 
@@ -608,13 +620,13 @@ export function resolveSpec(spec: FakeModelSpec, synthetic = false): FakeModel {
 }
 
 export function builtinModelSpecs(): FakeModelSpec[] {
-	return BUILTIN_SPECS.map((s) => ({ ...s }));
+	return DOCUMENTED_SPECS.map((s) => ({ ...s }));
 }
 
 /** Built-in models followed by the `models` option (which overrides a built-in with the same slug). */
 export function buildModelTable(extra: FakeModelSpec[] | undefined, withdrawn: string[] = []): Map<string, FakeModel> {
 	const table = new Map<string, FakeModel>();
-	for (const spec of [...BUILTIN_SPECS, ...(extra ?? [])]) table.set(spec.slug, resolveSpec(spec));
+	for (const spec of [...DOCUMENTED_SPECS, ...(extra ?? [])]) table.set(spec.slug, resolveSpec(spec));
 	for (const slug of withdrawn) table.delete(slug);
 	return table;
 }
