@@ -1,10 +1,12 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { fileDescription, uploadFiles } from './resources/file';
+import { imageDescription } from './resources/image';
 import { jobDescription, waitForJobs } from './resources/job';
 import { modelDescription } from './resources/model';
 import { videoDescription } from './resources/video';
 import { generate } from './resources/video/generate';
+import { getCustomModelFields } from './shared/customInput';
 
 export class MuviVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,7 +18,7 @@ export class MuviVideo implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle:
-			'={{ $parameter["model"] && $parameter["resource"] === "video" ? $parameter["operation"] + ": " + ($parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"]) : $parameter["resource"] + ": " + $parameter["operation"] }}',
+			'={{ $parameter["model"] && ($parameter["resource"] === "video" || $parameter["resource"] === "image") ? $parameter["operation"] + ": " + ($parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"]) : $parameter["resource"] + ": " + $parameter["operation"] }}',
 		description: 'Generate AI videos with the Muvi Video API (Kling, Veo, Sora, Runway, Seedance and more)',
 		defaults: { name: 'Muvi Video' },
 		usableAsTool: true,
@@ -35,6 +37,7 @@ export class MuviVideo implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'File', value: 'file' },
+					{ name: 'Image', value: 'image' },
 					{ name: 'Job', value: 'job' },
 					{ name: 'Model', value: 'model' },
 					{ name: 'Video', value: 'video' },
@@ -42,15 +45,22 @@ export class MuviVideo implements INodeType {
 				default: 'video',
 			},
 			...videoDescription,
+			...imageDescription,
 			...jobDescription,
 			...modelDescription,
 			...fileDescription,
 		],
 	};
 
+	methods = {
+		// "Other Model (by Slug)": the slug's fields from Muvi's public catalog
+		resourceMapping: { getCustomModelFields },
+	};
+
 	/** Operations of more than one request, with an item loop the node owns; the rest is plain routing. */
 	customOperations: INodeType['customOperations'] = {
 		video: { generate },
+		image: { generate },
 		job: { waitForCompletion: waitForJobs },
 		file: { upload: uploadFiles },
 	};

@@ -30,7 +30,7 @@ describe('README model table', () => {
 			'| 134,000 micro-cents ($0.13) per request × (1.8 if resolution=4k) | 134,000 ($0.134) |',
 		);
 		expect(rows.find((r) => r.includes('`alibaba-plus/wan-2.7/text-to-image`'))).toContain(
-			'| prompt*, size, numImages, thinkingMode | 30,000 micro-cents ($0.03) per image × num_images | 30,000 ($0.03) |',
+			'| prompt*, size, imageCount, thinkingMode | 30,000 micro-cents ($0.03) per image × num_images | 30,000 ($0.03) |',
 		);
 	});
 

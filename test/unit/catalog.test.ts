@@ -84,7 +84,9 @@ describe('model catalog → n8n properties', () => {
 		expect(generate.action).toBe('Generate a video');
 		// Generate, Wait for Completion and Upload are the node's own item loops; no routing pretends otherwise
 		expect(generate.routing).toBeUndefined();
-		expect(Object.keys(node.customOperations!)).toEqual(['video', 'job', 'file']);
+		expect(Object.keys(node.customOperations!)).toEqual(['video', 'image', 'job', 'file']);
+		// Image → Generate is the same item loop as Video → Generate
+		expect(node.customOperations!.image.generate).toBe(node.customOperations!.video.generate);
 		expect(Object.keys(node.customOperations!.video)).toEqual(['generate']);
 		expect(Object.keys(node.customOperations!.job)).toEqual(['waitForCompletion']);
 		expect(Object.keys(node.customOperations!.file)).toEqual(['upload']);

@@ -33,7 +33,7 @@ describe('Max Cost guard', () => {
 		const verdict = await checkCostLimit({ model: SLUG, input: {}, localMicroCents: 2_400_000, maxCostUsd: '1.00' }, muvi({}));
 		expect(verdict).toMatchObject({ allowed: false, reason: 'overLimit', microCents: 2_400_000, source: 'local' });
 		expect(verdict.allowed === false && verdict.message).toBe(
-			`The estimated cost for ${SLUG}, $2.40 (2,400,000 micro-cents), is above Max Cost $1.00`,
+			'The estimated cost $2.40 (2,400,000 micro-cents) is above Max Cost $1.00',
 		);
 	});
 

@@ -2,7 +2,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { fieldRank } from './fields';
 import { CUSTOM_MODEL, DEFAULT_MODEL, fieldDisplayName, paramName, videoModels } from './index';
-import type { ModelField, VideoModel } from './types';
+import type { CatalogModel, ModelField } from './types';
+import { CUSTOM_INPUT_MODE, customInputProperties } from '../shared/customInput';
 import { describePrice } from '../shared/cost';
 
 /** The n8n property for one model field, without its displayOptions. */
@@ -83,7 +84,7 @@ function fieldProperty(field: ModelField): INodeProperties {
 	}
 }
 
-function modelOption(model: VideoModel): INodePropertyOptions {
+function modelOption(model: CatalogModel): INodePropertyOptions {
 	return {
 		name: model.name,
 		value: model.slug,
@@ -95,20 +96,25 @@ function modelOption(model: VideoModel): INodePropertyOptions {
  * The `model` dropdown and every model's fields. Fields that are identical across models become one
  * n8n property shown for all of them, which keeps the node description small.
  */
-export function modelProperties(show: Record<string, string[]>): INodeProperties[] {
+export function modelProperties(
+	show: Record<string, string[]>,
+	models: CatalogModel[] = videoModels,
+	what: 'video' | 'image' = 'video',
+	defaultModel: string = DEFAULT_MODEL,
+): INodeProperties[] {
 	const model: INodeProperties = {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
 		required: true,
-		default: DEFAULT_MODEL,
-		description: 'The Muvi video model. Each model shows its own fields and price.',
+		default: defaultModel,
+		description: `The Muvi ${what} model. Each model shows its own fields and price.`,
 		options: [
-			...videoModels.map(modelOption),
+			...models.map(modelOption),
 			{
 				name: 'Other Model (by Slug)',
 				value: CUSTOM_MODEL,
-				description: 'Any model slug, with its input written as JSON (no local price estimate)',
+				description: "Any model slug, with the fields Muvi's catalog lists for it (or its input as JSON); priced by Muvi's estimate",
 			},
 		],
 		displayOptions: { show },
@@ -138,12 +144,13 @@ export function modelProperties(show: Record<string, string[]>): INodeProperties
 			type: 'json',
 			default: '{\n  "prompt": ""\n}',
 			description: "The model's input object exactly as the API documents it",
-			displayOptions: { show: { ...show, model: [CUSTOM_MODEL] } },
+			displayOptions: { show: { ...show, model: [CUSTOM_MODEL], [CUSTOM_INPUT_MODE]: ['json'] } },
 		},
 	];
+	custom.splice(1, 0, ...customInputProperties(show));
 
 	const grouped = new Map<string, { property: INodeProperties; slugs: string[]; rank: number }>();
-	for (const m of videoModels) {
+	for (const m of models) {
 		for (const field of m.fields) {
 			const property = fieldProperty(field);
 			const key = JSON.stringify(property);
@@ -157,7 +164,7 @@ export function modelProperties(show: Record<string, string[]>): INodeProperties
 
 	// Every URL field can take an uploaded binary file instead: "<param>Source" and "<param>BinaryProperty".
 	const fileSlugs = new Map<string, string[]>();
-	for (const m of videoModels)
+	for (const m of models)
 		for (const f of m.fields)
 			if (isFileField(f)) fileSlugs.set(paramName(f), [...(fileSlugs.get(paramName(f)) ?? []), m.slug]);
 

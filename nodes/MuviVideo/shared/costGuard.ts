@@ -84,14 +84,17 @@ const describeError = (error: unknown): string => {
 };
 
 function overLimit(microCents: number, limit: number, source: CostSource, model: string): CostVerdict {
-	const whose = source === 'muvi' ? "Muvi's estimate" : 'The estimated cost';
+	const amount = `${formatUsd(microCents)} (${microCents.toLocaleString('en-US')} micro-cents)`;
 	return {
 		allowed: false,
 		reason: 'overLimit',
 		microCents,
 		source,
 		limitMicroCents: limit,
-		message: `${whose} for ${model}, ${formatUsd(microCents)} (${microCents.toLocaleString('en-US')} micro-cents), is above Max Cost ${formatUsd(limit)}`,
+		message:
+			source === 'muvi'
+				? `Muvi's estimate for ${model}, ${amount}, is above Max Cost ${formatUsd(limit)}`
+				: `The estimated cost ${amount} is above Max Cost ${formatUsd(limit)}`,
 		hint: 'Nothing was submitted. Raise Max Cost in Options, or choose cheaper settings or a cheaper model.',
 	};
 }

@@ -61,6 +61,8 @@ export const numImages = (max: number, asString: boolean): ModelField =>
 	asString
 		? {
 				apiName: 'num_images',
+				// its own n8n name: one n8n parameter name has one type across the node (Pixel Image's is a number)
+				param: 'imageCount',
 				kind: 'enum',
 				displayName: 'Number of Images',
 				options: Array.from({ length: max }, (_, i) => String(i + 1)),

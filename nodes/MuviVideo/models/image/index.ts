@@ -6,6 +6,9 @@ import { openaiImageModels } from './openai';
 import { runwayImageModels } from './runway';
 import { seedreamImageModels } from './seedream';
 
+/** What a new Image node starts with: the cheapest Nano Banana, text to image. */
+export const DEFAULT_IMAGE_MODEL = 'google/nano-banana';
+
 /** Every image model (muvi-api.md §6.12), by provider, then model, then capability. */
 export const imageModels: ImageModel[] = [
 	...alibabaImageModels,

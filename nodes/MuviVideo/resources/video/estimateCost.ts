@@ -8,7 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, findModel } from '../../models';
+import { CUSTOM_MODEL } from '../../models';
+import { findCatalogModel } from '../../models/image';
 import { costBreakdown, describePrice, microCentsToUsd } from '../../shared/cost';
 import { muviRead } from '../../shared/transport';
 import { readJobRequest, singleParamsOf } from './jobInput';
@@ -51,7 +52,7 @@ export async function prepareEstimateRequest(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	// the body comes from the catalog, like Generate's; files are not uploaded for an estimate (their URLs do not change the price)
-	const { body, files } = readJobRequest(this.getNode(), singleParamsOf(this), this.getItemIndex());
+	const { body, files } = await readJobRequest(this.getNode(), singleParamsOf(this), this.getItemIndex(), this);
 	for (const { field } of files) delete (body.input as IDataObject)[field.apiName];
 	requestOptions.body = body;
 	return requestOptions;
@@ -86,7 +87,7 @@ export async function estimateCost(
 	const itemIndex = this.getItemIndex();
 	const body = requestData.options.body as IDataObject;
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const model = this.getNodeParameter('model') === CUSTOM_MODEL ? undefined : findModel(String(body.model));
+	const model = this.getNodeParameter('model') === CUSTOM_MODEL ? undefined : findCatalogModel(String(body.model));
 
 	const json: IDataObject = { model: body.model };
 	if (model) {
@@ -96,6 +97,7 @@ export async function estimateCost(
 		json.estimatedCostUsd = microCentsToUsd(cost.microCents);
 		json.priceFormula = describePrice(model.price);
 		if (model.price.kind === 'perSecond') json.seconds = cost.seconds;
+		if (cost.images !== undefined) json.images = cost.images;
 		if (Object.keys(cost.factors).length) json.priceFactors = cost.factors;
 		if (model.note) json.note = model.note;
 	} else {

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { microCentsToUsd } from '../../shared/cost';
 import { binaryPropertyOption, downloadVideoOption, timeoutOption } from '../../shared/descriptions';
-import { attachVideo } from '../../shared/download';
+import { attachOutputs } from '../../shared/images';
 import { describeJobs, inputFingerprint, JobLedger, UNKNOWN_JOB, type JobRecord } from '../../shared/ledger';
 import { failedJobItem, jobAfterWait, jobFailedError, normalizeJob } from '../../shared/output';
 import { isStopped, throwIfStopped } from '../../shared/pause';
@@ -37,6 +37,14 @@ const sharedOptions: INodeProperties[] = [
 		description: 'A specific model version; leave empty for the latest stable version',
 	},
 	binaryPropertyOption,
+	{
+		displayName: 'Allow Unknown Cost',
+		name: 'allowUnknownCost',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to submit a model without a local price (Other Model, motion transfer) when Muvi's estimate cannot be had. Off: such an item is refused under Max Cost, and nothing is sent.",
+	},
 	timeoutOption('the job keeps running at Muvi and can be picked up later by its ID'),
 	{
 		displayName: 'Webhook URL',
@@ -76,7 +84,7 @@ export const generateDescription: INodeProperties[] = [
 		...maxCostOption,
 		default: 2.5,
 		description:
-			"Refuse to submit an item whose estimated cost (from the model's documented price) is higher than this, in US dollars; nothing is sent for any item then. Muvi's actual charge can be lower after account discounts. Models under Other Model have no estimate and are not limited.",
+			"Refuse to submit an item whose estimated cost (from the model's documented price) is higher than this, in US dollars; nothing is sent for any item then. Muvi's actual charge can be lower after account discounts. Models without a local price (Other Model, motion transfer) are checked against Muvi's estimate first.",
 		displayOptions: { show: { ...showFor, ...v2 } },
 	},
 	{
@@ -242,7 +250,7 @@ export async function generate(this: IExecuteFunctions): Promise<INodeExecutionD
 		}
 		const item: INodeExecutionData = { json: job, pairedItem: { item: i } };
 		if (!plan.download || halted) return item;
-		return await attachVideo(this, item, plan.binaryPropertyName, i, signal);
+		return await attachOutputs(this, item, plan.binaryPropertyName, i, signal);
 	};
 
 	await Promise.all(

@@ -1,10 +1,15 @@
 import type { IDataObject, IExecuteFunctions, IExecuteSingleFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, fieldDisplayName, findModel, paramName } from '../../models';
+import { CUSTOM_MODEL, fieldDisplayName, paramName } from '../../models';
+import { findCatalogModel } from '../../models/image';
 import { binaryPropertyParam, sourceParam } from '../../models/properties';
-import type { ModelField, VideoModel } from '../../models/types';
-import { estimateCostMicroCents, formatUsd, microCentsToUsd } from '../../shared/cost';
+import type { CatalogModel, ModelField } from '../../models/types';
+import { estimateCostMicroCents } from '../../shared/cost';
+import { checkCostLimit, trustedLocalPrice } from '../../shared/costGuard';
+import { CUSTOM_INPUT, CUSTOM_INPUT_MODE, prepareCustomInput, SLUG_PATTERN } from '../../shared/customInput';
+import type { ModelInputSchema } from '../../shared/schemaInput';
+import { muviRead, type MuviContext } from '../../shared/transport';
 import { checkBinary, type CheckedBinary } from '../../shared/upload';
 import { isHttpUrl, parseFlag, parseNonNegative, prepareModelInput, type InputProblem } from '../../shared/validation';
 
@@ -42,7 +47,7 @@ export interface FileInput {
 }
 
 /** URL fields of the model whose value comes from binary files of the item, by API name. */
-function filesFor(param: ParamReader, model: VideoModel): FileInput[] {
+function filesFor(param: ParamReader, model: CatalogModel): FileInput[] {
 	const out: FileInput[] = [];
 	for (const field of model.fields) {
 		if (field.kind !== 'url' && field.kind !== 'urlList') continue;
@@ -60,28 +65,32 @@ function filesFor(param: ParamReader, model: VideoModel): FileInput[] {
 /** What an item asks Muvi for: `{ model, input, version? }`, checked and in the API's types. */
 export interface JobRequest {
 	body: IDataObject;
-	/** the model from the list, or undefined for "Other Model (by Slug)" */
-	model?: VideoModel;
+	/** the model from the list (video or image), or undefined for "Other Model (by Slug)" */
+	model?: CatalogModel;
 	/** the local price estimate (models from the list only) */
 	estimate?: number;
 	/** URL fields filled from binary files, uploaded after every check */
 	files: FileInput[];
 }
 
+/** Catalog schemas read during one run, by slug, so a batch of items asks once per model. */
+const schemasByRun = new WeakMap<object, Map<string, Promise<ModelInputSchema | null>>>();
+
 /**
  * Reads the model and each of its fields from the node's parameters (the catalog says which fields
  * and which API names: one source of truth, no routing), checks them and puts each value in the type
- * the API wants. Shared by Generate and Estimate Cost.
+ * the API wants. Shared by Generate and Estimate Cost, for video and image models. A custom slug's
+ * fields are checked against its schema in Muvi's catalog (read through `ctx`).
  */
-export function readJobRequest(node: INode, param: ParamReader, itemIndex: number): JobRequest {
+export async function readJobRequest(node: INode, param: ParamReader, itemIndex: number, ctx?: MuviContext): Promise<JobRequest> {
 	const selected = String(param('model'));
 	const body: IDataObject = {};
 	let files: FileInput[] = [];
-	let model: VideoModel | undefined;
+	let model: CatalogModel | undefined;
 	let estimate: number | undefined;
 	if (selected === CUSTOM_MODEL) {
 		const slug = String(param('customModel', '') ?? '').trim();
-		if (!/^[a-z0-9][a-z0-9.+_-]*\/[a-z0-9][a-z0-9.+_-]*(\/[a-z0-9][a-z0-9.+_-]*)?$/i.test(slug))
+		if (!SLUG_PATTERN.test(slug))
 			throw inputProblem(
 				node,
 				itemIndex,
@@ -89,20 +98,28 @@ export function readJobRequest(node: INode, param: ParamReader, itemIndex: numbe
 				`Got "${slug.slice(0, 80)}". e.g. google/veo-3.1-fast/text-to-video`,
 			);
 		body.model = slug;
-		const raw = param('inputJson', '{}');
-		let parsed: unknown = raw;
-		if (typeof raw === 'string') {
-			try {
-				parsed = JSON.parse(raw);
-			} catch {
-				throw inputProblem(node, itemIndex, '"Input (JSON)" is not valid JSON', 'Check brackets, quotes and commas.');
+		if (param(CUSTOM_INPUT_MODE, 'json') === 'fields' && ctx) {
+			let schemas = schemasByRun.get(ctx);
+			if (!schemas) schemasByRun.set(ctx, (schemas = new Map()));
+			const prepared = await prepareCustomInput(ctx, slug, param(CUSTOM_INPUT, {}), itemIndex, schemas);
+			if (prepared.problem) throw inputProblem(node, itemIndex, prepared.problem);
+			body.input = prepared.input;
+		} else {
+			const raw = param('inputJson', '{}');
+			let parsed: unknown = raw;
+			if (typeof raw === 'string') {
+				try {
+					parsed = JSON.parse(raw);
+				} catch {
+					throw inputProblem(node, itemIndex, '"Input (JSON)" is not valid JSON', 'Check brackets, quotes and commas.');
+				}
 			}
+			if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+				throw inputProblem(node, itemIndex, '"Input (JSON)" must be a JSON object', 'e.g. { "prompt": "a cat surfing" }');
+			body.input = parsed as IDataObject;
 		}
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-			throw inputProblem(node, itemIndex, '"Input (JSON)" must be a JSON object', 'e.g. { "prompt": "a cat surfing" }');
-		body.input = parsed as IDataObject;
 	} else {
-		model = findModel(selected);
+		model = findCatalogModel(selected);
 		if (!model) throw inputProblem(node, itemIndex, `Unknown model "${selected}"`, 'Pick a model from the list.');
 		body.model = model.slug;
 		files = filesFor(param, model);
@@ -164,7 +181,7 @@ function amountParam(node: INode, itemIndex: number, raw: unknown, label: string
 export async function planJob(ctx: IExecuteFunctions, itemIndex: number): Promise<JobPlan> {
 	const node = ctx.getNode();
 	const param = paramsOf(ctx, itemIndex);
-	const request = readJobRequest(node, param, itemIndex);
+	const request = await readJobRequest(node, param, itemIndex, ctx);
 	const item = ctx.getInputData()[itemIndex] as INodeExecutionData;
 
 	// every file is checked (type, size) before anything is sent; uploads come after every item's checks
@@ -186,13 +203,31 @@ export async function planJob(ctx: IExecuteFunctions, itemIndex: number): Promis
 	const version2 = node.typeVersion >= 2;
 	const rawMaxCost = version2 ? param('maxCostUsd', undefined) : param('options.maxCostUsd', undefined);
 	const maxCostUsd = rawMaxCost === undefined ? undefined : amountParam(node, itemIndex, rawMaxCost, 'Max Cost (USD)');
-	if (request.estimate !== undefined && maxCostUsd !== undefined && microCentsToUsd(request.estimate) > maxCostUsd)
+	// The guard never skips: a model without a trusted local price (a custom slug, motion transfer) is
+	// priced by Muvi's estimate first; no estimate means no job unless unknown costs are allowed.
+	const verdict = await checkCostLimit(
+		{
+			model: String(request.body.model),
+			input: request.body.input as IDataObject,
+			...(request.body.version ? { version: String(request.body.version) } : {}),
+			localMicroCents: trustedLocalPrice(request.model, request.body.input as IDataObject),
+			maxCostUsd,
+			allowUnknownCost: flagParam(node, itemIndex, param, 'options.allowUnknownCost', 'Allow Unknown Cost', false),
+		},
+		async (estimateBody) =>
+			await muviRead(ctx, { method: 'POST', path: '/v1/jobs/estimate', body: { ...estimateBody } }, `estimating the cost of ${estimateBody.model}`, itemIndex),
+	);
+	if (!verdict.allowed)
 		throw inputProblem(
 			node,
 			itemIndex,
-			`The estimated cost ${formatUsd(request.estimate)} (${request.estimate.toLocaleString('en-US')} micro-cents) is above Max Cost ${formatUsd(Math.round(maxCostUsd * 1_000_000))}`,
-			`Raise Max Cost (USD)${version2 ? '' : ' in Options'}, or choose a shorter duration, no sound or a cheaper model.`,
+			verdict.message,
+			verdict.reason === 'overLimit'
+				? `Raise Max Cost (USD)${version2 ? '' : ' in Options'}, or choose a shorter duration, no sound, fewer images or a cheaper model.`
+				: verdict.hint.replace(/^Nothing was submitted\. /, ''),
 		);
+	// Muvi's figure replaces a local one the guard does not trust (motion transfer's assumed 5 s)
+	if (verdict.source === 'muvi' && verdict.microCents !== null) request.estimate = verdict.microCents;
 
 	const rawTimeout = param('options.timeout', undefined);
 	const timeoutSeconds = rawTimeout === undefined ? 1800 : amountParam(node, itemIndex, rawTimeout, 'Timeout (Seconds)');
