@@ -45,7 +45,7 @@ export function renderModelTable(catalog: Catalog): string {
 		`${catalog.videoModels.length} video models, sorted as in the node's dropdown. Generated from the catalog by`,
 		'`node scripts/model-table.ts --write`; do not edit by hand. Fields are the n8n parameter names',
 		'(`*` = required); prices are in micro-cents (1,000,000 = US$1) from the documented formulas. Any',
-		'other model: choose **Other Model (by Slug)** and write its input as JSON.',
+		"other model: choose **Other Model (by Slug)**; its fields come from Muvi's catalog.",
 		'',
 		'| Model | Slug | Fields | Price formula | Default cost | Typical time |',
 		'|---|---|---|---|---|---|',
