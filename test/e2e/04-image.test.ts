@@ -146,3 +146,36 @@ describe('Other Model (by Slug): typed fields in the editor', () => {
 		expect(body.emptyFieldsNotice).toMatch(/Could not load the fields of acme\/nothing-here\/text-to-video/);
 	});
 });
+
+describe('Other Model (by Slug): checks before anything is sent', () => {
+	const estimates = (requests: FakeRequest[]) => requests.filter((r) => r.method === 'POST' && r.path === '/v1/jobs/estimate');
+
+	test('a value the schema does not allow stops the item naming the field; Muvi receives no job', async () => {
+		const since = await lastRequestId();
+		const run = await executeWorkflow('muviE2eCustomBad');
+		expect(run.execution.status).toBe('error');
+		expect(run.cli.code).not.toBe(0);
+		const error = run.execution.data.resultData.error!;
+		expect(`${error.message} ${error.description ?? ''}`).toMatch(/duration/i);
+		const received = await fakeRequestsSince(since);
+		expect(submits(received)).toEqual([]);
+		expect(estimates(received)).toEqual([]);
+	});
+
+	test('above Max Cost: Muvi is asked for an estimate ($2.40 > $1.00) and nothing is submitted', async () => {
+		const since = await lastRequestId();
+		const run = await executeWorkflow('muviE2eCustomMax');
+		expect(run.execution.status).toBe('error');
+		const error = run.execution.data.resultData.error!;
+		expect(error.message).toBe("Item 1: Muvi's estimate for google/veo-3.1-fast/text-to-video, $2.40 (2,400,000 micro-cents), is above Max Cost $1.00");
+		expect(error.description).toMatch(/Nothing was sent to Muvi/);
+		const received = await fakeRequestsSince(since);
+		expect(estimates(received).map((r) => r.json)).toEqual([
+			{
+				model: 'google/veo-3.1-fast/text-to-video',
+				input: { prompt: 'e2e custom: a fox in the snow, expensive', aspect_ratio: '16:9', duration: '8', has_sound: 'true' },
+			},
+		]);
+		expect(submits(received)).toEqual([]);
+	});
+});
