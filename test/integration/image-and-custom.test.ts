@@ -186,3 +186,26 @@ describe('the cost guard never skips', () => {
 		expect(submits()).toHaveLength(0);
 	});
 });
+
+describe('an image job picked up later by Job', () => {
+	test('Generate with Wait off, then Job → Wait for Completion and Job → Get give every image as data, data_1', async () => {
+		const submitted = await run({
+			resource: 'image',
+			operation: 'generate',
+			model: 'pixelbyte-plus/pixel-image-1.0/text-to-image',
+			prompt: 'two mugs',
+			numImages: 2,
+			waitForCompletion: false,
+		});
+		expect(submitted.error).toBeUndefined();
+		const jobId = String(submitted.items[0].json.jobId);
+		const waited = await run({ resource: 'job', operation: 'waitForCompletion', jobId, options: { download: true } });
+		expect(waited.error).toBeUndefined();
+		expect(Object.keys(waited.items[0].binary ?? {})).toEqual(['data', 'data_1']);
+		expect(waited.items[0].binary!.data_1).toMatchObject({ mimeType: 'image/png', fileName: `${jobId}_1.png` });
+		const got = await run({ resource: 'job', operation: 'get', jobId, options: { download: true, binaryPropertyName: 'shot' } });
+		expect(got.error).toBeUndefined();
+		expect(Object.keys(got.items[0].binary ?? {})).toEqual(['shot', 'shot_1']);
+		expect(got.items[0].json.imageUrls).toHaveLength(2);
+	});
+});

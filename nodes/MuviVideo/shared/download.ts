@@ -93,6 +93,8 @@ export interface FinishOptions {
 	download?: boolean;
 	binaryPropertyName?: string;
 	signal?: AbortSignal;
+	/** how the files get into the item; the video by default (images: shared/images.ts attachOutputs) */
+	attach?: typeof attachVideo;
 }
 
 /**
@@ -113,5 +115,5 @@ export async function finishedJobItem(
 	}
 	const item: INodeExecutionData = { json: job, pairedItem: { item: itemIndex } };
 	if (!options.download) return item;
-	return await attachVideo(ctx, item, options.binaryPropertyName || 'data', itemIndex, options.signal);
+	return await (options.attach ?? attachVideo)(ctx, item, options.binaryPropertyName || 'data', itemIndex, options.signal);
 }

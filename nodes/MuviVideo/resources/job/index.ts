@@ -10,6 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { microCentsToUsd } from '../../shared/cost';
 import { binaryPropertyOption, downloadVideoOption, returnAllAndLimit, timeoutOption } from '../../shared/descriptions';
 import { finishedJobItem } from '../../shared/download';
+import { attachOutputs } from '../../shared/images';
 import { FINAL_STATUSES, normalizeJob } from '../../shared/output';
 import { isStopped } from '../../shared/pause';
 import { checked, muviRead, sendOnce } from '../../shared/transport';
@@ -50,7 +51,7 @@ async function getJob(this: IExecutePaginationFunctions): Promise<INodeExecution
 	const job = normalizeJob(raw);
 	const { download, binaryPropertyName } = downloadOptions(this);
 	if (download && job.status === 'completed')
-		return [await finishedJobItem(this, {}, raw, { download, binaryPropertyName }, itemIndex)];
+		return [await finishedJobItem(this, {}, raw, { download, binaryPropertyName, attach: attachOutputs }, itemIndex)];
 	return [{ json: job, pairedItem: { item: itemIndex } }];
 }
 
@@ -109,7 +110,8 @@ export async function waitForJobs(this: IExecuteFunctions): Promise<INodeExecuti
 						signal,
 					});
 				}
-				results[i] = [await finishedJobItem(this, {}, raw, { ...s, signal }, i)];
+				// an image job gives all its images (data, data_1 …), a video job its video
+				results[i] = [await finishedJobItem(this, {}, raw, { ...s, signal, attach: attachOutputs }, i)];
 			} catch (caught) {
 				const error = caught as Error & { description?: unknown };
 				if (continueOnFail && !isStopped(error)) {
