@@ -154,7 +154,7 @@ export class MuviVideoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Muvi calls this node when a job finishes. Copy the Production URL above (Webhook URLs) and paste it into the Webhook URL option of the Muvi Video node, or send it as <code>webhookUrl</code> when you submit jobs through the API. Muvi only calls https URLs, and the workflow must be active. Requests are checked against the Webhook Signing Secret of the Muvi API credential.',
+					'Muvi calls this node when a job finishes. Copy the Production URL (Webhook URLs, above) into the Webhook URL option of the Muvi Video node, or send it as <code>webhookUrl</code> with jobs you submit through the API, then <b>Publish</b> the workflow (n8n 1.x: set it Active): only a published workflow answers, and Muvi only calls https URLs.<br>To send a test event: click <b>Listen for test event</b> here, then run a Muvi Video node whose Webhook URL is this node\'s <b>Test URL</b>; the delivery shows up here. Requests are checked against the Webhook Signing Secret of the Muvi API credential.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { paramName, videoModels } from '../../nodes/MuviVideo/models';
-import { describePrice, estimateCostMicroCents } from '../../nodes/MuviVideo/shared/cost';
+import { priceFormulaLabel } from '../../nodes/MuviVideo/models/priceLabel';
+import { estimateCostMicroCents } from '../../nodes/MuviVideo/shared/cost';
 import { END, START, renderModelTable, withModelTable } from '../../scripts/model-table';
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-const table = renderModelTable({ videoModels, paramName, describePrice, estimateCostMicroCents });
+const table = renderModelTable({ videoModels, paramName, priceFormulaLabel, estimateCostMicroCents });
 
 describe('README model table', () => {
 	test('is up to date with the catalog (regenerate: node scripts/model-table.ts --write)', () => {
@@ -21,7 +22,7 @@ describe('README model table', () => {
 		const rows = table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Model'));
 		expect(rows).toHaveLength(videoModels.length);
 		expect(rows).toContain(
-			'| Kling 3.0 Standard — Image to Video | `kling/kling-3.0-standard/image-to-video` | prompt*, imageUrl*, aspectRatio, duration, hasSound | 84,000 micro-cents/s ($0.08/s) × seconds × (1.5 if has_sound=true) | 420,000 ($0.42) | ~240 s |',
+			'| Kling 3.0 Standard — Image to Video | `kling/kling-3.0-standard/image-to-video` | prompt*, imageUrl*, aspectRatio, duration, hasSound | $0.084/s × seconds, × 1.5 if has_sound=true | 420,000 ($0.42) | ~240 s |',
 		);
 		expect(rows.find((r) => r.includes('`bytedance-plus/seedance-1.5-pro-super/image-to-video`'))).toContain('| 280,005 ($0.280005) |');
 	});

@@ -13,18 +13,8 @@ export const videoDescription: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: showOnlyForVideo },
+		// Generate first: n8n lists the node's actions in this order, and it is what most people came for.
 		options: [
-			{
-				name: 'Estimate Cost',
-				value: 'estimateCost',
-				action: 'Estimate the cost of a video',
-				description: 'Price a video from the model’s documented formula (and optionally Muvi’s estimate) without submitting it',
-				routing: {
-					request: { method: 'POST', url: '/v1/jobs/estimate' },
-					send: { preSend: [prepareEstimateRequest], paginate: true },
-					operations: { pagination: estimateCost },
-				},
-			},
 			{
 				name: 'Generate',
 				value: 'generate',
@@ -34,6 +24,17 @@ export const videoDescription: INodeProperties[] = [
 					request: { method: 'POST', url: '/v1/jobs/submit' },
 					send: { preSend: [prepareJobRequest], paginate: true },
 					operations: { pagination: submitAndWait },
+				},
+			},
+			{
+				name: 'Estimate Cost',
+				value: 'estimateCost',
+				action: 'Estimate the cost of a video',
+				description: 'Price a video from the model’s documented formula (and optionally Muvi’s estimate) without submitting it',
+				routing: {
+					request: { method: 'POST', url: '/v1/jobs/estimate' },
+					send: { preSend: [prepareEstimateRequest], paginate: true },
+					operations: { pagination: estimateCost },
 				},
 			},
 		],

@@ -1,0 +1,64 @@
+/**
+ * The node's subtitle on the canvas: the model and its estimated price, e.g.
+ * "Kling 3.0 Standard — Image to Video · est. $0.42". n8n evaluates a subtitle as an expression over
+ * `$parameter` in the browser, so the catalog's prices go into the expression as a small table and the
+ * formula of shared/cost.ts is written once more in expression form; test/unit/editor-estimate.test.ts
+ * evaluates it with n8n's own expression engine against `estimateForParameters` for every model.
+ */
+import { CUSTOM_MODEL, paramName, videoModels } from '../models';
+import type { VideoModel } from '../models/types';
+import { offeredValues } from './estimate';
+
+/**
+ * [name, flat micro-cents (0 when per second), micro-cents per second, duration parameter, fixed seconds,
+ * default duration, factors [parameter, default, [value, multiplier][], offered values], offered durations]
+ */
+type Row = [string, number, number, string, number, unknown, Array<[string, unknown, Array<[string, number]>, string[]]>, string[]];
+
+function row(model: VideoModel): Row {
+	const price = model.price;
+	const param = (apiName: string) => {
+		const field = model.fields.find((f) => f.apiName === apiName);
+		return { name: field ? paramName(field) : apiName, default: field?.default ?? '', offered: (field && offeredValues(field)) ?? [] };
+	};
+	if (price.kind === 'flat') return [model.name, price.microCents, 0, '', 0, '', [], []];
+	const duration = param(price.durationField ?? 'duration');
+	return [
+		model.name,
+		0,
+		price.microCentsPerSecond,
+		duration.name,
+		price.fixedSeconds ?? 0,
+		duration.default,
+		(price.factors ?? []).map((f) => {
+			const p = param(f.field);
+			return [p.name, p.default, Object.entries(f.factors), p.offered];
+		}),
+		duration.offered,
+	];
+}
+
+/**
+ * Built from the catalog once, at load. Arrays rather than objects inside the table: n8n ends an
+ * expression at the first "}}", which nested objects would produce.
+ */
+export function subtitleExpression(): string {
+	const table = JSON.stringify(Object.fromEntries(videoModels.map((m) => [m.slug, row(m)])));
+	const value = '(n, d) => (p[n] === undefined || p[n] === null || p[n] === "" ? d : p[n])';
+	const seconds = '(m[4] || ((s) => (s > 0 ? s : 0))(Number(v(m[3], m[5]))))';
+	const cost = `(m[1] || Math.round(m[6].reduce((c, f) => c * ((f[2].find((e) => e[0] === String(v(f[0], f[1]))) || [0, 1])[1]), m[2] * ${seconds})))`;
+	const usd =
+		'((c) => "$" + (c / 1000000).toFixed(6).replace(/0+$/, "").replace(/\\.$/, ".00").replace(/\\.(\\d)$/, (x, d) => "." + d + "0"))';
+	// a value the model does not offer (kept by n8n from the model chosen before) has no price
+	const offered = '((n, d, a) => !a.length || a.includes(String(v(n, d))))';
+	const valid = `((ok) => (m[4] || ok(m[3], m[5], m[7])) && m[6].every((f) => ok(f[0], f[1], f[3])))(${offered})`;
+	const priced = `((m, v) => (m ? m[0] + " · est. " + (${valid} ? ${usd}(${cost}) : "not known") : p.model))(t[p.model], ${value})`;
+	const body =
+		`p.resource === "video" && (p.operation === "generate" || p.operation === "estimateCost") ` +
+		`? (p.model === "${CUSTOM_MODEL}" ? (p.customModel || "Other model") + " · est. not known" : ${priced}) ` +
+		`: p.resource + ": " + p.operation`;
+	const expression = `={{ ((p, t) => ${body})($parameter, ${table}) }}`;
+	if (expression.slice(3, -2).includes('}}') || expression.slice(3).includes('{{'))
+		throw new Error('The subtitle expression would be cut short by "}}" or "{{"');
+	return expression;
+}
