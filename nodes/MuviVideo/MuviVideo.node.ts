@@ -18,7 +18,7 @@ export class MuviVideo implements INodeType {
 		// 2: a second binary input of a model (end frame …) defaults to its own property, not "data" again.
 		version: [1, 2],
 		defaultVersion: 2,
-		// The model and its estimated price, e.g. "Kling 3.0 Standard — Image to Video · est. $0.42".
+		// The estimated price and the model, e.g. "est. $0.42 · Kling 3.0 Standard — Image to Video".
 		subtitle: subtitleExpression(),
 		description: 'Generate AI videos with the Muvi Video API (Kling, Veo, Sora, Runway, Seedance and more)',
 		defaults: { name: 'Muvi Video' },

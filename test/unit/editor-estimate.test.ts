@@ -6,6 +6,7 @@
 import { NodeHelpers, Workflow, type ILoadOptionsFunctions, type INode, type INodeParameters, type INodeProperties } from 'n8n-workflow';
 
 import { estimatedCost, estimateForParameters, PRICING_PARAMETERS } from '../../nodes/MuviVideo/editor/estimate';
+import { shortModelName } from '../../nodes/MuviVideo/editor/subtitle';
 import { findModel, paramName, videoModels } from '../../nodes/MuviVideo/models';
 import { exactUsd } from '../../nodes/MuviVideo/models/priceLabel';
 import type { VideoModel } from '../../nodes/MuviVideo/models/types';
@@ -86,20 +87,23 @@ describe('estimated price in the editor', () => {
 			const expected = estimateCostMicroCents(model, apiInput(model, parameters));
 			const estimate = estimateForParameters(slug, parameters);
 			expect(estimate).toMatchObject({ kind: 'known', microCents: expected });
-			expect(subtitleFor(parameters)).toBe(`${model.name} · est. ${exactUsd(expected)}`);
+			expect(subtitleFor(parameters)).toBe(`est. ${exactUsd(expected)} · ${shortModelName(model)}`);
 		}
 	});
 
 	test('the subtitle falls back to the model defaults when the editor holds no value, and says "not known" for Other Model', () => {
 		const model = findModel('google/veo-3.1/text-to-video')!;
 		// defaults 8 s, sound off, 720p: 200,000 × 8
-		expect(subtitleFor({ resource: 'video', operation: 'generate', model: model.slug })).toBe(`${model.name} · est. $1.60`);
+		expect(subtitleFor({ resource: 'video', operation: 'generate', model: model.slug })).toBe('est. $1.60 · Veo 3.1 — Text to Video');
 		expect(subtitleFor({ resource: 'video', operation: 'generate', model: 'custom', customModel: 'acme/new/text-to-video' })).toBe(
-			'acme/new/text-to-video · est. not known',
+			'est. not known · acme/new/text-to-video',
+		);
+		expect(subtitleFor({ resource: 'video', operation: 'generate', model: 'kling/kling-3.0-standard/image-to-video' })).toBe(
+			'est. $0.42 · Kling 3.0 Standard — Image to Video',
 		);
 		expect(subtitleFor({ resource: 'job', operation: 'get' })).toBe('job: get');
 		expect(subtitleFor({ resource: 'video', operation: 'estimateCost', model: model.slug, duration: '4', hasSound: true, resolution: '4k' })).toBe(
-			`${model.name} · est. $1.80`,
+			'est. $1.80 · Veo 3.1 — Text to Video',
 		);
 	});
 
@@ -108,14 +112,14 @@ describe('estimated price in the editor', () => {
 		const veo = { resource: 'video', operation: 'generate', model: 'google/veo-3.1-fast/text-to-video', duration: '10', hasSound: true };
 		const model = findModel(veo.model)!;
 		expect(estimateForParameters(veo.model, editorParameters(veo))).toMatchObject({ kind: 'unsupported', value: '10' });
-		expect(subtitleFor(editorParameters(veo))).toBe(`${model.name} · est. not known`);
+		expect(subtitleFor(editorParameters(veo))).toBe('est. not known · Veo 3.1 Fast — Text to Video');
 		const [line] = await estimatedCost.call({ getCurrentNodeParameters: () => editorParameters(veo) } as unknown as ILoadOptionsFunctions);
 		expect(line.name).toBe('Not known: Duration "10" is not offered by this model');
 		expect(line.description).toContain('Choose one of: 4, 6, 8');
 		// an unsupported value of a price factor too (Kling quality "ultra")
 		const kq = { resource: 'video', operation: 'generate', model: 'kling/kling-text2video-v3/text-to-video', quality: 'ultra' };
-		expect(subtitleFor(editorParameters(kq))).toBe(`${findModel(kq.model)!.name} · est. not known`);
-		expect(subtitleFor(editorParameters({ ...veo, duration: '8' }))).toBe(`${model.name} · est. $2.40`);
+		expect(subtitleFor(editorParameters(kq))).toBe('est. not known · Kling V3 (Std/Pro) — Text to Video');
+		expect(subtitleFor(editorParameters({ ...veo, duration: '8' }))).toBe(`est. $2.40 · ${shortModelName(model)}`);
 	});
 
 	test('the Estimated Cost field re-loads when the model or any pricing field changes, and reads the current values', async () => {

@@ -1,11 +1,13 @@
 /**
- * The node's subtitle on the canvas: the model and its estimated price, e.g.
- * "Kling 3.0 Standard — Image to Video · est. $0.42". n8n evaluates a subtitle as an expression over
+ * The node's subtitle on the canvas: the estimated price, then the model, e.g.
+ * "est. $0.42 · Kling 3.0 Standard — Image to Video" (the canvas cuts a long subtitle short, so the
+ * price comes first and the maker's name is left out). n8n evaluates a subtitle as an expression over
  * `$parameter` in the browser, so the catalog's prices go into the expression as a small table and the
  * formula of shared/cost.ts is written once more in expression form; test/unit/editor-estimate.test.ts
  * evaluates it with n8n's own expression engine against `estimateForParameters` for every model.
  */
 import { CUSTOM_MODEL, paramName, videoModels } from '../models';
+import { brandOf } from '../models/define';
 import type { VideoModel } from '../models/types';
 import { offeredValues } from './estimate';
 
@@ -15,16 +17,22 @@ import { offeredValues } from './estimate';
  */
 type Row = [string, number, number, string, number, unknown, Array<[string, unknown, Array<[string, number]>, string[]]>, string[]];
 
+/** "Google Veo 3.1 Fast — Text to Video" → "Veo 3.1 Fast — Text to Video"; Kling and Runway names keep theirs. */
+export function shortModelName(model: VideoModel): string {
+	const brand = brandOf(model.provider, model.series);
+	return model.series.startsWith(brand) ? model.name : model.name.slice(brand.length + 1);
+}
+
 function row(model: VideoModel): Row {
 	const price = model.price;
 	const param = (apiName: string) => {
 		const field = model.fields.find((f) => f.apiName === apiName);
 		return { name: field ? paramName(field) : apiName, default: field?.default ?? '', offered: (field && offeredValues(field)) ?? [] };
 	};
-	if (price.kind === 'flat') return [model.name, price.microCents, 0, '', 0, '', [], []];
+	if (price.kind === 'flat') return [shortModelName(model), price.microCents, 0, '', 0, '', [], []];
 	const duration = param(price.durationField ?? 'duration');
 	return [
-		model.name,
+		shortModelName(model),
 		0,
 		price.microCentsPerSecond,
 		duration.name,
@@ -52,10 +60,10 @@ export function subtitleExpression(): string {
 	// a value the model does not offer (kept by n8n from the model chosen before) has no price
 	const offered = '((n, d, a) => !a.length || a.includes(String(v(n, d))))';
 	const valid = `((ok) => (m[4] || ok(m[3], m[5], m[7])) && m[6].every((f) => ok(f[0], f[1], f[3])))(${offered})`;
-	const priced = `((m, v) => (m ? m[0] + " · est. " + (${valid} ? ${usd}(${cost}) : "not known") : p.model))(t[p.model], ${value})`;
+	const priced = `((m, v) => (m ? "est. " + (${valid} ? ${usd}(${cost}) : "not known") + " · " + m[0] : p.model))(t[p.model], ${value})`;
 	const body =
 		`p.resource === "video" && (p.operation === "generate" || p.operation === "estimateCost") ` +
-		`? (p.model === "${CUSTOM_MODEL}" ? (p.customModel || "Other model") + " · est. not known" : ${priced}) ` +
+		`? (p.model === "${CUSTOM_MODEL}" ? "est. not known · " + (p.customModel || "Other model") : ${priced}) ` +
 		`: p.resource + ": " + p.operation`;
 	const expression = `={{ ((p, t) => ${body})($parameter, ${table}) }}`;
 	if (expression.slice(3, -2).includes('}}') || expression.slice(3).includes('{{'))
