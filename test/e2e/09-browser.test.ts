@@ -230,6 +230,10 @@ describe('the editor in Chromium', () => {
 		expect(table).toMatch(/costUsd/);
 		expect(table).toMatch(/0\.42/);
 		await shot('run output table with costUsd');
+		// the table may be wider than the panel; the JSON view shows the field on screen
+		await output.locator('[data-test-id="radio-button-json"]').click();
+		await expectEventually(async () => String(/costUsd[\s\S]{0,20}?0\.42\b/.test(await output.innerText())), 'true');
+		await shot('run output json with costUsd');
 		await output.locator('[data-test-id="radio-button-binary"]').click();
 		const view = output.locator('[data-test-id="ndv-view-binary-data"]');
 		await view.waitFor();
