@@ -1,10 +1,15 @@
 /** The duplicate-delivery memory: what counts as a duplicate, and how the memory stays bounded. */
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import {
 	MAX_PROCESS_DELIVERIES,
+	MAX_PROCESSED_DELIVERIES,
 	MAX_STORED_DELIVERIES,
 	claimDelivery,
+	deliveryKey,
+	storeDelivery,
 	processDeliveryCount,
 	retentionMs,
 	storedDeliveryCount,
@@ -107,9 +112,46 @@ describe('claimDelivery', () => {
 	});
 });
 
+describe('storeDelivery (the execution writing the delivery again)', () => {
+	const now = 1_800_000_000_000;
+
+	it('assigns a new object each time (so n8n sees the static data changed) and keeps when it was first seen', () => {
+		const staticData: IDataObject = {};
+		storeDelivery(staticData, 'job_1:completed', now, DAY);
+		const first = staticData.deliveries;
+		storeDelivery(staticData, 'job_1:completed', now + 5000, DAY);
+		expect(staticData.deliveries).not.toBe(first);
+		expect(staticData.deliveries).toEqual({ 'job_1:completed': now });
+	});
+});
+
+describe('size after 5,000 deliveries', () => {
+	it(`static data keeps ${MAX_STORED_DELIVERIES} entries (about 54 kB); n8n's processed-data row keeps all 5,000 hashes (about 135 kB, cap ${MAX_PROCESSED_DELIVERIES})`, () => {
+		const now = 1_800_000_000_000;
+		const staticData: IDataObject = {};
+		// n8n's DeduplicationHelper ('entries' mode) stores md5/base64 of each value, oldest dropped past maxEntries
+		const processed: string[] = [];
+		for (let i = 0; i < 5000; i++) {
+			// Muvi job IDs as the fake issues them: "job_" and 24 characters
+			const key = deliveryKey(`job_${i.toString(36).padStart(24, '0')}`, i % 5 ? 'completed' : 'failed');
+			claimDelivery({ staticData, scope: newScope(), key, now: now + i * 1000, retention: DAY });
+			processed.push(createHash('md5').update(key).digest('base64'));
+			processed.splice(0, processed.length - MAX_PROCESSED_DELIVERIES);
+		}
+		expect(storedDeliveryCount(staticData)).toBe(MAX_STORED_DELIVERIES);
+		const staticBytes = Buffer.byteLength(JSON.stringify(staticData));
+		const processedBytes = Buffer.byteLength(JSON.stringify({ mode: 'entries', data: processed }));
+		// measured: 54,416 and 135,027 bytes (the README quotes these)
+		expect(staticBytes).toBeGreaterThan(50_000);
+		expect(staticBytes).toBeLessThan(60_000);
+		expect(processed).toHaveLength(5000);
+		expect(processedBytes).toBe(5000 * 27 - 1 + '{"mode":"entries","data":[]}'.length);
+	});
+});
+
 describe('retentionMs', () => {
 	it('is a day for the default tolerance, and longer than twice a large tolerance plus Muvi’s retries', () => {
-		expect(retentionMs(300)).toBe(DAY);
+		expect(retentionMs(900)).toBe(DAY);
 		expect(retentionMs(86_400)).toBe((2 * 86_400 + 3600) * 1000);
 		expect(retentionMs(86_400)).toBeGreaterThan(2 * 86_400 * 1000 + 6 * 60 * 1000);
 	});
