@@ -316,7 +316,7 @@ export class MuviVideoTrigger implements INodeType {
 			});
 			if (!check.ok) {
 				// The operator's trace: which check failed, never the secret, the signature or the body.
-				this.logger.warn(`Muvi Video Trigger refused a webhook request: ${FAILURE_MESSAGES[check.reason]}`, {
+				this.logger.warn(`Muvi Video Trigger refused a webhook request (${check.reason}): ${FAILURE_MESSAGES[check.reason]}`, {
 					reason: check.reason,
 					workflowId: this.getWorkflow().id,
 					node: this.getNode().name,

@@ -202,7 +202,7 @@ describe('Muvi Video Trigger: refused with 401, no execution', () => {
 		const logged = h.logs().filter((entry) => entry.level === 'warn');
 		expect(logged).toHaveLength(1);
 		expect(logged[0].meta).toEqual({ reason, workflowId: h.workflowId, node: 'Muvi Video Trigger' });
-		expect(logged[0].message).toMatch(/^Muvi Video Trigger refused a webhook request: /);
+		expect(logged[0].message.startsWith(`Muvi Video Trigger refused a webhook request (${reason}): `)).toBe(true);
 		const logText = JSON.stringify(logged);
 		const ts = lastTs ?? String(unixNow());
 		for (const text of [answer.text, logText]) {
