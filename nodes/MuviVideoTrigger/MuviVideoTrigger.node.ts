@@ -15,7 +15,14 @@ import {
 
 import { downloadVideo, normalizeJob } from '../MuviVideo/shared/jobs';
 import { CREDENTIAL_TYPE, muviRead } from '../MuviVideo/shared/transport';
-import { MAX_PROCESSED_DELIVERIES, claimDelivery, deliveryKey, retentionMs, storeDelivery } from './deliveries';
+import {
+	MAX_PROCESSED_DELIVERIES,
+	claimDelivery,
+	deliveryKey,
+	recordInExecution,
+	retentionMs,
+	withSerialized,
+} from './deliveries';
 import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature, type SignatureFailure } from './signature';
 
 const EVENTS = ['completed', 'failed'];
@@ -86,15 +93,16 @@ function usesMemory(mode: string): boolean {
  * When n8n does not offer the table (or it fails twice) the delivery counts as new: the workflow runs
  * rather than a paid job's result being dropped, and the other two memories still applied in webhook().
  */
-async function claimDurably(ctx: IExecuteFunctions, key: string): Promise<boolean> {
+async function claimDurably(ctx: IExecuteFunctions, scope: string, key: string): Promise<boolean> {
 	const helpers = ctx.helpers as Partial<DeduplicationHelperFunctions>;
-	if (typeof helpers.checkProcessedAndRecord !== 'function') return true;
+	const checkProcessedAndRecord = helpers.checkProcessedAndRecord;
+	if (typeof checkProcessedAndRecord !== 'function') return true;
 	for (let attempt = 1; ; attempt++) {
 		try {
-			const result = await helpers.checkProcessedAndRecord([key], 'node', {
-				mode: 'entries',
-				maxEntries: MAX_PROCESSED_DELIVERIES,
-			});
+			// one call at a time per trigger in this process: n8n's helper reads, then writes the whole row
+			const result = await withSerialized(scope, async () =>
+				await checkProcessedAndRecord.call(helpers, [key], 'node', { mode: 'entries', maxEntries: MAX_PROCESSED_DELIVERIES }),
+			);
 			return result.processed.length === 0;
 		} catch (error) {
 			// Two first deliveries at once both try to create the node's row; the loser reads it on the second try.
@@ -107,6 +115,12 @@ async function claimDurably(ctx: IExecuteFunctions, key: string): Promise<boolea
 			return true;
 		}
 	}
+}
+
+/** Identifies one trigger node of one workflow in this process's memory. */
+function scopeOf(ctx: IWebhookFunctions | IExecuteFunctions): string {
+	const node = ctx.getNode();
+	return `${ctx.getWorkflow().id ?? ''}/${node.id ?? node.name}`;
 }
 
 function header(ctx: IWebhookFunctions, name: string): string | string[] | undefined {
@@ -345,7 +359,7 @@ export class MuviVideoTrigger implements INodeType {
 			// n8n read this static data from its database for this request: what earlier executions saved.
 			const isNew = claimDelivery({
 				staticData: this.getWorkflowStaticData('node'),
-				scope: `${workflowId}/${node.id ?? node.name}`,
+				scope: scopeOf(this),
 				key: deliveryKey(String(payload.jobId), status),
 				now: receivedAt.getTime(),
 				retention: retentionMs(tolerance),
@@ -384,8 +398,15 @@ export class MuviVideoTrigger implements INodeType {
 			const json: IDataObject = { ...items[i].json };
 			if (remember && typeof json.jobId === 'string' && typeof json.status === 'string') {
 				const key = deliveryKey(json.jobId, json.status);
-				const isNew = await claimDurably(this, key);
-				storeDelivery(this.getWorkflowStaticData('node'), key, Date.now(), retentionMs(toleranceOf(options)));
+				const scope = scopeOf(this);
+				const isNew = await claimDurably(this, scope, key);
+				recordInExecution({
+					staticData: this.getWorkflowStaticData('node'),
+					scope,
+					key,
+					now: Date.now(),
+					retention: retentionMs(toleranceOf(options)),
+				});
 				if (!isNew) {
 					this.logger.info('Muvi Video Trigger: duplicate delivery (already run by another execution), no item output', {
 						workflowId: this.getWorkflow().id,

@@ -21,6 +21,8 @@ export const MAX_STORED_DELIVERIES = 1000;
 export const MAX_PROCESSED_DELIVERIES = 10_000;
 /** Entries kept in this process, across all workflows. */
 export const MAX_PROCESS_DELIVERIES = 10_000;
+/** Static data objects of running executions kept per trigger node (see recordInExecution). */
+const MAX_LIVE_STATIC_DATA = 100;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const STORE_KEY = 'deliveries';
@@ -108,9 +110,74 @@ export function claimDelivery({ staticData, scope, key, now, retention }: Delive
 	return true;
 }
 
+/**
+ * The static data objects of this process's executions of one trigger node, newest last. n8n loads
+ * an execution's static data when the execution starts and saves all of it when it ends, so an
+ * execution that started before another one saved would otherwise save over that one's entry.
+ * Held weakly: n8n drops the object after saving it.
+ */
+const liveStaticData = new Map<string, Array<WeakRef<IDataObject>>>();
+
+/**
+ * What an execution does with its delivery (in execute(), where n8n saves static data afterwards):
+ * remembers it in this process, writes everything this process remembers for the trigger into the
+ * execution's static data, and writes the delivery into the static data of this process's other
+ * executions of the trigger that may still be running. Whichever of them n8n saves last holds
+ * every delivery this process handled.
+ */
+export function recordInExecution({ staticData, scope, key, now, retention }: DeliveryClaim & { staticData: IDataObject }): void {
+	const processKey = `${scope}\u0000${key}`;
+	if (!recentInProcess.has(processKey)) {
+		recentInProcess.set(processKey, now);
+		pruneProcessMemory(now, retention);
+	}
+	const prefix = `${scope}\u0000`;
+	const store = prunedStore(staticData[STORE_KEY], now, retention);
+	for (const [entry, seenAt] of recentInProcess)
+		if (entry.startsWith(prefix)) {
+			const known = entry.slice(prefix.length);
+			store[known] = Math.min(store[known] ?? seenAt, seenAt);
+		}
+	staticData[STORE_KEY] = prunedStore(store, now, retention);
+	storeDelivery(staticData, key, now, retention);
+
+	const live = (liveStaticData.get(scope) ?? []).filter((ref) => {
+		const other = ref.deref();
+		if (other === undefined || other === staticData) return false;
+		storeDelivery(other, key, now, retention);
+		return true;
+	});
+	live.push(new WeakRef(staticData));
+	liveStaticData.set(scope, live.slice(-MAX_LIVE_STATIC_DATA));
+}
+
+/** Calls to n8n's processed-data table for one trigger, one at a time in this process (see withSerialized). */
+const processedDataQueue = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `task` after every earlier task of the same scope in this process has finished. n8n's
+ * processed-data helper reads the row and writes it back whole: two overlapping calls would lose
+ * one of the two entries.
+ */
+export async function withSerialized<T>(scope: string, task: () => Promise<T>): Promise<T> {
+	const previous = processedDataQueue.get(scope) ?? Promise.resolve();
+	const run = previous.then(task, task);
+	const settled = run.then(
+		() => undefined,
+		() => undefined,
+	);
+	processedDataQueue.set(scope, settled);
+	try {
+		return await run;
+	} finally {
+		if (processedDataQueue.get(scope) === settled) processedDataQueue.delete(scope);
+	}
+}
+
 /** Empties this process's memory, as a restart does (for tests). */
 export function forgetProcessMemory(): void {
 	recentInProcess.clear();
+	liveStaticData.clear();
 }
 
 /** How many deliveries this process remembers (for tests and diagnostics). */

@@ -13,6 +13,7 @@ import {
 	processDeliveryCount,
 	retentionMs,
 	storedDeliveryCount,
+	withSerialized,
 } from '../../nodes/MuviVideoTrigger/deliveries';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -122,6 +123,32 @@ describe('storeDelivery (the execution writing the delivery again)', () => {
 		storeDelivery(staticData, 'job_1:completed', now + 5000, DAY);
 		expect(staticData.deliveries).not.toBe(first);
 		expect(staticData.deliveries).toEqual({ 'job_1:completed': now });
+	});
+});
+
+describe('withSerialized (calls to n8n\'s processed-data table)', () => {
+	/** n8n's helper: reads the row, yields, writes the row back whole */
+	async function readModifyWrite(row: { data: string[] }, value: string): Promise<void> {
+		const copy = [...row.data];
+		await new Promise((resolve) => setImmediate(resolve));
+		await new Promise((resolve) => setImmediate(resolve));
+		copy.push(value);
+		row.data = copy;
+	}
+
+	it('overlapping calls lose entries; serialized per scope they do not', async () => {
+		const raced = { data: [] as string[] };
+		await Promise.all(Array.from({ length: 10 }, (_, i) => readModifyWrite(raced, `v${i}`)));
+		expect(raced.data.length).toBeLessThan(10);
+
+		const serialized = { data: [] as string[] };
+		await Promise.all(Array.from({ length: 10 }, (_, i) => withSerialized('scope-a', () => readModifyWrite(serialized, `v${i}`))));
+		expect(serialized.data).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
+	});
+
+	it('a failed call does not block the next one, and its error reaches its caller', async () => {
+		await expect(withSerialized('scope-b', async () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+		await expect(withSerialized('scope-b', async () => 'ok')).resolves.toBe('ok');
 	});
 });
 

@@ -95,6 +95,32 @@ describe('the delivery memory persists without relying on n8n saving what webhoo
 		expect(h.executions).toHaveLength(50);
 	});
 
+	it('10 deliveries whose executions overlap and end in reverse order: all 10 in the saved static data and in the processed-data table', async () => {
+		const fake = await startFakeMuvi({ apiKey: API_KEY, webhookSecret: SECRET, allowHttpWebhooks: true, jobDurationMs: 10, idSeed: `overlap-${Math.random()}` });
+		open.push(fake);
+		const { start } = newInstance();
+		const h = await start({ credentials: { apiKey: API_KEY, baseUrl: fake.url, webhookSecret: SECRET }, parameters: {} });
+		const jobIds: string[] = [];
+		for (let i = 0; i < 10; i++) {
+			const res = await request(`${fake.url}/v1/jobs/submit`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ model: 'kling/kling-3.0-standard/text-to-video', input: { prompt: `overlap ${i}` } }),
+			});
+			jobIds.push(((await res.body.json()) as { jobId: string }).jobId);
+		}
+		await fake.waitFor(() => jobIds.every((id) => fake.jobs.get(id)?.status === 'completed'));
+		// reading the first job takes longest: the first execution ends last, with the static data it loaded first
+		jobIds.forEach((jobId, i) => fake.injectFault({ route: 'status', kind: 'delay', ms: 100 + (10 - i) * 150, jobId }));
+		for (const jobId of jobIds) expect((await h.postSigned(completed(jobId), SECRET)).status).toBe(200);
+		await h.settle();
+		expect(h.executions.map((e) => e.items.length)).toEqual(Array(10).fill(1));
+		// they did end out of order
+		expect(h.executions.map((e) => e.items[0].json.jobId)).not.toEqual(jobIds);
+		expect(storedKeys(h).sort()).toEqual(jobIds.map((id) => `${id}:completed`).sort());
+		expect(h.processedEntries()).toHaveLength(10);
+	});
+
 	it('a duplicate that gets past webhook() (its static data entry was lost) runs no other node: the trigger outputs no item', async () => {
 		const { db, start } = newInstance();
 		const h = await start();
