@@ -272,7 +272,7 @@ export class MuviVideoTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						default: DEFAULT_TOLERANCE_SECONDS,
 						description:
-							'How far the X-PixelByte-Timestamp of a request may be from the clock of this server, either way; older requests are refused as replays',
+							'How far the X-PixelByte-Timestamp of a request may be from the clock of this server, either way; older requests are refused as replays. The default covers Muvi\'s retries, the last of which can come about 8 minutes after the first attempt.',
 					},
 				],
 			},

@@ -9,10 +9,14 @@ import type { IDataObject } from 'n8n-workflow';
  * - the workflow's static data: n8n loads it from the database for every webhook call, so webhook()
  *   can refuse a known duplicate before any execution exists. n8n 2.41 does not save what webhook()
  *   writes there when the call starts an execution, so the trigger's execute() writes the entry again:
- *   the execution saves its static data when it ends (on the worker, in queue mode);
+ *   the execution saves its static data when it ends (on the worker, in queue mode). Executions of
+ *   one trigger in one process share the object they write (recordInExecution), so overlapping
+ *   executions do not save over each other's entries;
  * - n8n's processed-data table (`checkProcessedAndRecord`, see the trigger's execute()): written as
  *   soon as the execution starts, in the database every n8n process shares. A duplicate that got past
  *   webhook() (another process, or static data not saved yet) stops there and runs no other node.
+ *   n8n's helper reads the row and writes it back whole, so calls of one process are serialized
+ *   (withSerialized); calls from two processes at the same moment can still lose an entry.
  */
 
 /** Entries kept in the static data of one trigger node; about 60 bytes each. */
@@ -21,8 +25,6 @@ export const MAX_STORED_DELIVERIES = 1000;
 export const MAX_PROCESSED_DELIVERIES = 10_000;
 /** Entries kept in this process, across all workflows. */
 export const MAX_PROCESS_DELIVERIES = 10_000;
-/** Static data objects of running executions kept per trigger node (see recordInExecution). */
-const MAX_LIVE_STATIC_DATA = 100;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const STORE_KEY = 'deliveries';
@@ -111,44 +113,47 @@ export function claimDelivery({ staticData, scope, key, now, retention }: Delive
 }
 
 /**
- * The static data objects of this process's executions of one trigger node, newest last. n8n loads
- * an execution's static data when the execution starts and saves all of it when it ends, so an
- * execution that started before another one saved would otherwise save over that one's entry.
- * Held weakly: n8n drops the object after saving it.
+ * Per trigger node, the deliveries this process's executions handled, as one object that every
+ * execution's static data refers to. n8n loads an execution's static data when the execution starts
+ * and saves all of it when it ends: with separate copies, an execution that started before another
+ * one saved would save over that one's entry. With one shared object, whichever execution n8n saves
+ * last holds every delivery this process handled (and what the database held when each started).
  */
-const liveStaticData = new Map<string, Array<WeakRef<IDataObject>>>();
+const sharedStores = new Map<string, Record<string, number>>();
+
+/** Drops expired entries, then the oldest, in place (the object is shared), down to `keep`. */
+function pruneInPlace(store: Record<string, number>, now: number, retention: number, keep: number): void {
+	const entries = Object.entries(store).sort((a, b) => a[1] - b[1]);
+	const expired = entries.filter(([, seenAt]) => now - seenAt > retention || seenAt > now + retention).length;
+	const drop = Math.max(expired, entries.length - keep);
+	for (const [key] of entries.slice(0, drop)) delete store[key];
+}
 
 /**
  * What an execution does with its delivery (in execute(), where n8n saves static data afterwards):
- * remembers it in this process, writes everything this process remembers for the trigger into the
- * execution's static data, and writes the delivery into the static data of this process's other
- * executions of the trigger that may still be running. Whichever of them n8n saves last holds
- * every delivery this process handled.
+ * adds the delivery, and what the execution's static data already held, to the trigger's shared
+ * object for this process, and puts that object in the execution's static data (a new value for
+ * n8n, which then saves the static data when the execution ends).
  */
 export function recordInExecution({ staticData, scope, key, now, retention }: DeliveryClaim & { staticData: IDataObject }): void {
+	let shared = sharedStores.get(scope);
+	if (!shared) {
+		shared = {};
+		sharedStores.set(scope, shared);
+	}
+	if (staticData[STORE_KEY] !== shared)
+		for (const [known, seenAt] of Object.entries(prunedStore(staticData[STORE_KEY], now, retention)))
+			shared[known] = Math.min(shared[known] ?? seenAt, seenAt);
+	shared[key] = Math.min(shared[key] ?? now, now);
+	// pruned in steps of 100, so that not every delivery sorts the whole store
+	if (Object.keys(shared).length > MAX_STORED_DELIVERIES) pruneInPlace(shared, now, retention, MAX_STORED_DELIVERIES - 100);
+	staticData[STORE_KEY] = shared;
+
 	const processKey = `${scope}\u0000${key}`;
 	if (!recentInProcess.has(processKey)) {
 		recentInProcess.set(processKey, now);
 		pruneProcessMemory(now, retention);
 	}
-	const prefix = `${scope}\u0000`;
-	const store = prunedStore(staticData[STORE_KEY], now, retention);
-	for (const [entry, seenAt] of recentInProcess)
-		if (entry.startsWith(prefix)) {
-			const known = entry.slice(prefix.length);
-			store[known] = Math.min(store[known] ?? seenAt, seenAt);
-		}
-	staticData[STORE_KEY] = prunedStore(store, now, retention);
-	storeDelivery(staticData, key, now, retention);
-
-	const live = (liveStaticData.get(scope) ?? []).filter((ref) => {
-		const other = ref.deref();
-		if (other === undefined || other === staticData) return false;
-		storeDelivery(other, key, now, retention);
-		return true;
-	});
-	live.push(new WeakRef(staticData));
-	liveStaticData.set(scope, live.slice(-MAX_LIVE_STATIC_DATA));
 }
 
 /** Calls to n8n's processed-data table for one trigger, one at a time in this process (see withSerialized). */
@@ -177,7 +182,7 @@ export async function withSerialized<T>(scope: string, task: () => Promise<T>): 
 /** Empties this process's memory, as a restart does (for tests). */
 export function forgetProcessMemory(): void {
 	recentInProcess.clear();
-	liveStaticData.clear();
+	sharedStores.clear();
 }
 
 /** How many deliveries this process remembers (for tests and diagnostics). */

@@ -7,8 +7,9 @@
  *
  * Runs last: it restarts the suite's n8n.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { env, executionsOf, postWebhook, signature, sleep, unixNow, workflowById, type Execution } from './support/n8n';
@@ -27,24 +28,31 @@ function report(what: string, numbers: Record<string, unknown>): void {
 	appendFileSync(join(env.runDir, 'numbers.txt'), line);
 }
 
-// ---- n8n's database, read directly (SQLite, with the sqlite3 module n8n itself uses) ----
+// ---- n8n's database, read directly (SQLite, with the sqlite3 module of the n8n install) ----
 
-interface Sqlite3Database {
-	all(sql: string, params: unknown[], cb: (err: Error | null, rows: Array<Record<string, unknown>>) => void): void;
-	close(cb?: () => void): void;
-}
-
+/**
+ * Runs one read-only query in a child process with the Node.js that runs n8n (its sqlite3 module is
+ * built for that Node: on n8n 1.x that is Node 22, not the Node running jest).
+ */
 function query(sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const sqlite3 = require(join(dirname(env.n8nBin), '..', 'sqlite3')) as { Database: new (file: string, mode: number, cb: (e: Error | null) => void) => Sqlite3Database; OPEN_READONLY: number };
-	return new Promise((resolve, reject) => {
-		const db = new sqlite3.Database(join(env.userFolder, '.n8n', 'database.sqlite'), sqlite3.OPEN_READONLY, (openError) => {
-			if (openError) return reject(openError);
-			db.all(sql, params, (err, rows) => {
+	const n8nNode = process.env.MUVI_N8N_NODE_DIR ? join(process.env.MUVI_N8N_NODE_DIR, 'bin', 'node') : '';
+	const nodeBin = n8nNode && existsSync(n8nNode) ? n8nNode : process.execPath;
+	const n8nModules = process.env.MUVI_N8N_DIR ? join(process.env.MUVI_N8N_DIR, 'node_modules') : join(dirname(env.n8nBin), '..');
+	const script = `
+		const sqlite3 = require(process.argv[1]);
+		const db = new sqlite3.Database(process.argv[2], sqlite3.OPEN_READONLY, (e) => {
+			if (e) { console.error(e.message); process.exit(1); }
+			db.all(process.argv[3], JSON.parse(process.argv[4]), (err, rows) => {
+				if (err) { console.error(err.message); process.exit(1); }
+				process.stdout.write(JSON.stringify(rows));
 				db.close();
-				if (err) reject(err);
-				else resolve(rows);
 			});
+		});`;
+	const args = ['-e', script, join(n8nModules, 'sqlite3'), join(env.userFolder, '.n8n', 'database.sqlite'), sql, JSON.stringify(params)];
+	return new Promise((resolve, reject) => {
+		execFile(nodeBin, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+			if (error) reject(new Error(`query failed: ${stderr || error.message}`));
+			else resolve(JSON.parse(stdout) as Array<Record<string, unknown>>);
 		});
 	});
 }

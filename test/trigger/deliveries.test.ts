@@ -11,6 +11,7 @@ import {
 	deliveryKey,
 	storeDelivery,
 	processDeliveryCount,
+	recordInExecution,
 	retentionMs,
 	storedDeliveryCount,
 	withSerialized,
@@ -123,6 +124,38 @@ describe('storeDelivery (the execution writing the delivery again)', () => {
 		storeDelivery(staticData, 'job_1:completed', now + 5000, DAY);
 		expect(staticData.deliveries).not.toBe(first);
 		expect(staticData.deliveries).toEqual({ 'job_1:completed': now });
+	});
+});
+
+describe('recordInExecution (the execution writing the delivery again)', () => {
+	const now = 1_800_000_000_000;
+
+	it('gives every execution of the trigger in this process one shared object: the one saved last holds all deliveries', () => {
+		const scope = newScope();
+		// two executions started with the static data the database held then (one delivery from before a restart)
+		const first: IDataObject = { deliveries: { 'job_0:completed': now - 5000 } };
+		const second: IDataObject = { deliveries: { 'job_0:completed': now - 5000 } };
+		recordInExecution({ staticData: first, scope, key: 'job_1:completed', now, retention: DAY });
+		recordInExecution({ staticData: second, scope, key: 'job_2:completed', now: now + 1, retention: DAY });
+		// n8n saves the first one last: it still holds the second's delivery
+		expect(JSON.parse(JSON.stringify(first))).toEqual({
+			deliveries: { 'job_0:completed': now - 5000, 'job_1:completed': now, 'job_2:completed': now + 1 },
+		});
+		expect(first.deliveries).toBe(second.deliveries);
+	});
+
+	it(`stays bounded: at most ${MAX_STORED_DELIVERIES} entries after 5,000 deliveries, the newest kept`, () => {
+		const scope = newScope();
+		let staticData: IDataObject = {};
+		for (let i = 0; i < 5000; i++) {
+			staticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+			recordInExecution({ staticData, scope, key: `job_${i}:completed`, now: now + i, retention: DAY });
+		}
+		const stored = staticData.deliveries as Record<string, number>;
+		expect(Object.keys(stored).length).toBeLessThanOrEqual(MAX_STORED_DELIVERIES);
+		expect(Object.keys(stored).length).toBeGreaterThanOrEqual(MAX_STORED_DELIVERIES - 100);
+		expect(stored['job_4999:completed']).toBe(now + 4999);
+		expect(stored['job_0:completed']).toBeUndefined();
 	});
 });
 

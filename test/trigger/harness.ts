@@ -185,17 +185,26 @@ export interface LogEntry {
 /** What nodes wrote to n8n's logger (captured, not printed), in order. */
 const capturedLogs: LogEntry[] = [];
 let loggerCaptured = false;
-/** n8n-core hands every node context the one Logger from the DI container: capture its calls. */
+/**
+ * n8n-core hands every node context the one Logger from the DI container; its lines go to an internal
+ * (winston) logger. Pointed at a sink that records them, quietly. A sink some other test installed
+ * before (the fault suite's capture) keeps getting every line.
+ */
 function captureLogger(logger: unknown): void {
 	if (loggerCaptured) return;
 	loggerCaptured = true;
-	const target = logger as Record<string, unknown>;
-	for (const level of ['error', 'warn', 'info', 'debug']) {
-		// levels below n8n's log level are fixed no-ops on the instance (read-only): those stay silent
-		const own = Object.getOwnPropertyDescriptor(target, level);
-		if (own && !own.writable) continue;
-		target[level] = (message: string, meta?: Record<string, unknown>) => capturedLogs.push({ level, message, meta });
-	}
+	type Sink = { log(level: string, message: string, meta?: Record<string, unknown>): void };
+	const target = logger as { internalLogger?: Sink & { add?: unknown }; setInternalLogger(sink: unknown): void };
+	const previous = target.internalLogger;
+	const forward = previous && typeof previous.add !== 'function' ? previous : undefined;
+	const sink = {
+		log: (level: string, message: string, meta?: Record<string, unknown>) => {
+			capturedLogs.push({ level, message, meta });
+			forward?.log(level, message, meta);
+		},
+		child: () => sink,
+	};
+	target.setInternalLogger(sink);
 }
 
 let deduplicatorReady: Promise<void> | undefined;

@@ -201,7 +201,8 @@ describe('Muvi Video Trigger: refused with 401, no execution', () => {
 		// the operator finds the reason in n8n's log, without the secret, the signature or the body
 		const logged = h.logs().filter((entry) => entry.level === 'warn');
 		expect(logged).toHaveLength(1);
-		expect(logged[0].meta).toEqual({ reason, workflowId: h.workflowId, node: 'Muvi Video Trigger' });
+		expect(logged[0].meta).toMatchObject({ reason, workflowId: h.workflowId, node: 'Muvi Video Trigger' });
+		expect(Object.keys(logged[0].meta!).filter((k) => !['file', 'function'].includes(k)).sort()).toEqual(['node', 'reason', 'workflowId']);
 		expect(logged[0].message.startsWith(`Muvi Video Trigger refused a webhook request (${reason}): `)).toBe(true);
 		const logText = JSON.stringify(logged);
 		const ts = lastTs ?? String(unixNow());
