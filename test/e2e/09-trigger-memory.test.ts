@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { env, executionsOf, postWebhook, signature, sleep, unixNow, workflowById, type Execution } from './support/n8n';
+import { env, executionsOf, postWebhook, readState, signature, sleep, unixNow, workflowById, type Execution } from './support/n8n';
 import { freePorts, restartMainN8n, startN8nProcess, stopN8nProcess, type N8nProcess } from './support/processes';
 
 const WORKFLOW_ID = 'muviTrigMemory01';
@@ -126,13 +126,35 @@ async function quietExecutions(ms = 4000): Promise<Execution[]> {
 
 let baseUrl = env.n8nUrl;
 
-beforeAll(async () => {
-	// registered once n8n has activated the published workflow
-	const deadline = Date.now() + 60_000;
-	while ((await postWebhook(webhookPath(baseUrl), '{}', {})).status === 404) {
-		if (Date.now() > deadline) throw new Error(`${webhookPath(baseUrl)} is not registered: the workflow is not active`);
+/**
+ * Waits until an n8n process serves the trigger's webhook (not 404) and, for the main one, its public
+ * API: n8n 1.x reports ready before it has activated the workflows and mounted the API.
+ */
+async function waitUntilServing(base: string, withApi = true): Promise<void> {
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		const webhook = await postWebhook(webhookPath(base), '{}', {}).catch(() => ({ status: 0 }));
+		const api = withApi
+			? await fetch(`${base}/api/v1/executions?limit=1`, { headers: { 'X-N8N-API-KEY': readState().publicApiKey } }).then(
+					(r) => r.status,
+					() => 0,
+				)
+			: 200;
+		if (webhook.status !== 404 && webhook.status !== 0 && api === 200) return;
+		if (Date.now() > deadline) throw new Error(`${base} does not serve ${webhookPath(base)} (HTTP ${webhook.status}) and its API (HTTP ${api})`);
 		await sleep(500);
 	}
+}
+
+async function restart(): Promise<string> {
+	const { url } = await restartMainN8n();
+	await waitUntilServing(url);
+	return url;
+}
+
+beforeAll(async () => {
+	// registered once n8n has activated the published workflow
+	await waitUntilServing(baseUrl);
 });
 
 describe('a restart of n8n', () => {
@@ -150,7 +172,7 @@ describe('a restart of n8n', () => {
 		const before = executions.length;
 
 		const restartStarted = Date.now();
-		baseUrl = (await restartMainN8n()).url;
+		baseUrl = await restart();
 		const restartMs = Date.now() - restartStarted;
 
 		const retry = await sendRetry(baseUrl, d);
@@ -181,7 +203,7 @@ describe('a restart of n8n', () => {
 		report('50 distinct deliveries', { inProcessedData: processed, inStaticData });
 		expect(processed).toBe(50);
 
-		baseUrl = (await restartMainN8n()).url;
+		baseUrl = await restart();
 		const answers = [];
 		for (const d of deliveries) answers.push(await sendRetry(baseUrl, d));
 		expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
@@ -213,11 +235,7 @@ describe('two n8n processes on one database', () => {
 				N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 			},
 		});
-		const deadline = Date.now() + 60_000;
-		while ((await postWebhook(webhookPath(second.url), '{}', {})).status === 404) {
-			if (Date.now() > deadline) throw new Error(`the second n8n does not serve ${webhookPath(second.url)}`);
-			await sleep(500);
-		}
+		await waitUntilServing(second.url, false);
 	}, 240_000);
 
 	afterAll(async () => {
