@@ -200,7 +200,9 @@ export class MuviVideoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + ($parameter["events"] || []).join(", ") }}',
-		description: 'Starts the workflow when a Muvi video job completes or fails',
+		// n8n's node panel shows the package's entry with the trigger's description, so it speaks for the whole package.
+		description:
+			'Generate AI videos with Kling, Veo, Sora, Seedance and more, see the price first, and start workflows when a video is ready',
 		defaults: { name: 'Muvi Video Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
