@@ -2,10 +2,11 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 
 import { estimatedCost } from './editor/estimate';
 import { subtitleExpression } from './editor/subtitle';
-import { fileDescription } from './resources/file';
-import { jobDescription } from './resources/job';
+import { fileDescription, uploadFiles } from './resources/file';
+import { jobDescription, waitForJobs } from './resources/job';
 import { modelDescription } from './resources/model';
 import { videoDescription } from './resources/video';
+import { generate } from './resources/video/generate';
 
 export class MuviVideo implements INodeType {
 	// The subtitle is built from the catalog (editor/subtitle.ts), which the lint rule, wanting a literal, cannot see.
@@ -15,7 +16,8 @@ export class MuviVideo implements INodeType {
 		name: 'muviVideo',
 		icon: { light: 'file:../../icons/muvi.svg', dark: 'file:../../icons/muvi.dark.svg' },
 		group: ['transform'],
-		// 2: a second binary input of a model (end frame …) defaults to its own property, not "data" again.
+		// 2: a second binary input of a model (end frame …) defaults to its own property, not "data" again;
+		// Max Cost and Download Video on the node (on by default). Version 1 keeps them under Options.
 		version: [1, 2],
 		defaultVersion: 2,
 		// The estimated price and the model, e.g. "est. $0.42 · Kling 3.0 Standard — Image to Video".
@@ -53,4 +55,11 @@ export class MuviVideo implements INodeType {
 	};
 
 	methods = { loadOptions: { estimatedCost } };
+
+	/** Operations of more than one request, with an item loop the node owns; the rest is plain routing. */
+	customOperations: INodeType['customOperations'] = {
+		video: { generate },
+		job: { waitForCompletion: waitForJobs },
+		file: { upload: uploadFiles },
+	};
 }

@@ -13,7 +13,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { downloadVideo, normalizeJob } from '../MuviVideo/shared/jobs';
+import { downloadVideo } from '../MuviVideo/shared/download';
+import { normalizeJob } from '../MuviVideo/shared/output';
 import { CREDENTIAL_TYPE, muviRead } from '../MuviVideo/shared/transport';
 import {
 	MAX_PROCESSED_DELIVERIES,

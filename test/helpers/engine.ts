@@ -82,6 +82,14 @@ export interface RunOptions {
 	items?: Array<IDataObject | INodeExecutionData>;
 	continueOnFail?: boolean;
 	mode?: WorkflowExecuteMode;
+	/** the Muvi Video node's typeVersion (default 1, what existing workflows have) */
+	typeVersion?: number;
+	/** node settings as n8n stores them (retryOnFail, maxTries, waitBetweenTries …) */
+	settings?: Partial<INode>;
+	/** the execution ID (default: a new one per run, as n8n gives every execution its own) */
+	executionId?: string;
+	/** Stop: the engine's cancel signal fires when this one does */
+	abortSignal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -100,6 +108,8 @@ export interface AdditionalDataExtras {
 	httpResponse?: unknown;
 }
 
+let executionCounter = 0;
+
 /** What n8n's server hands the engine: credentials (with `authenticate` applied), hooks and base URLs. */
 export function additionalDataFor(
 	credentials: ICredentialDataDecryptedObject,
@@ -107,7 +117,7 @@ export function additionalDataFor(
 	extras: AdditionalDataExtras = {},
 ): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:5678';
-	const executionId = 'executionId' in extras ? extras.executionId : 'test-execution';
+	const executionId = 'executionId' in extras ? extras.executionId : `test-execution-${++executionCounter}`;
 	return {
 		credentialsHelper: {
 			getParentTypes: () => [],
@@ -164,11 +174,12 @@ export async function runMuviNode(options: RunOptions): Promise<RunResult> {
 			id: 'muvi',
 			name: 'Muvi Video',
 			type: 'n8n-nodes-muvi.muviVideo',
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? 1,
 			position: [200, 0],
 			parameters: options.parameters as INode['parameters'],
 			credentials: { muviApi: { id: 'cred-1', name: 'Muvi test' } },
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(options.settings ?? {}),
 		},
 	];
 	const connections = { Start: { main: [[{ node: 'Muvi Video', type: 'main' as const, index: 0 }]] } };
@@ -183,9 +194,11 @@ export async function runMuviNode(options: RunOptions): Promise<RunResult> {
 		updatedAt: new Date(),
 	} as unknown as IWorkflowBase;
 	const workflow = new Workflow({ id: 'wf-1', name: 'test', nodes, connections, active: false, nodeTypes, settings: {} });
-	const additionalData = additionalDataFor(options.credentials, workflowData);
+	const additionalData = additionalDataFor(options.credentials, workflowData, options.executionId ? { executionId: options.executionId } : {});
 	const execute = new WorkflowExecute(additionalData, options.mode ?? 'manual', createRunExecutionData());
-	const run = await execute.run({ workflow, startNode: nodes[0] });
+	const running = execute.run({ workflow, startNode: nodes[0] });
+	options.abortSignal?.addEventListener('abort', () => running.cancel(), { once: true });
+	const run = await running;
 	const task = run.data.resultData.runData['Muvi Video']?.[0];
 	const items = (task?.data?.main?.[0] ?? []) as INodeExecutionData[];
 	const error = (task?.error ?? run.data.resultData.error) as RunResult['error'];

@@ -83,7 +83,7 @@ test('a binary file Muvi would refuse stops the item before any request (no uplo
 		},
 		item({ data: { data: Buffer.from('GIF89a'), mimeType: 'image/bmp', fileName: 'a.bmp' } }),
 	);
-	expect(error?.message).toMatch(/"Image URL" \(imageUrl\): Muvi does not accept files of type "image\/bmp"/);
+	expect(error?.message).toMatch(/"Image URL" \(imageUrl, Input Source: Binary File\): Muvi does not accept files of type "image\/bmp"/);
 	expect(fake.requests).toHaveLength(0);
 });
 

@@ -234,13 +234,13 @@ describe('API answers', () => {
 		expect(fake.stats.jobsCreated).toBe(1);
 	});
 
-	test('a connection cut before Muvi read the submit: the job list shows nothing new, so it is sent again once', async () => {
+	test('a connection cut before Muvi read the submit: never re-sent (the body may have arrived), a job-may-exist error', async () => {
 		fake.injectFault({ route: 'submit', kind: 'reset-before-read' });
 		const { items, error } = await run({ ...klingI2V, waitForCompletion: false });
-		expect(error).toBeUndefined();
-		expect(submits()).toHaveLength(2);
-		expect(fake.stats.jobsCreated).toBe(1);
-		expect(items[0].json.status).toBe('pending');
+		expect(error?.message).toMatch(/may have been created/);
+		expect(submits()).toHaveLength(1);
+		expect(fake.stats.jobsCreated).toBe(0);
+		expect(items).toHaveLength(0);
 	});
 
 	test('a malformed answer to a submit is not re-sent either', async () => {

@@ -74,7 +74,7 @@ describe('model catalog → n8n properties', () => {
 		}
 	});
 
-	test('the node is declarative: no execute method, routing on the operation, usable as a tool', () => {
+	test('the node is declarative with custom operations for the multi-request flows, usable as a tool', () => {
 		const node = new MuviVideo();
 		expect((node as unknown as { execute?: unknown }).execute).toBeUndefined();
 		expect(node.description.usableAsTool).toBe(true);
@@ -82,7 +82,12 @@ describe('model catalog → n8n properties', () => {
 		const op = properties.find((p) => p.name === 'operation')!;
 		const generate = (op.options as Array<{ value: string; action: string; routing: unknown }>).find((o) => o.value === 'generate')!;
 		expect(generate.action).toBe('Generate a video');
-		expect(generate.routing).toMatchObject({ request: { method: 'POST', url: '/v1/jobs/submit' } });
+		// Generate, Wait for Completion and Upload are the node's own item loops; no routing pretends otherwise
+		expect(generate.routing).toBeUndefined();
+		expect(Object.keys(node.customOperations!)).toEqual(['video', 'job', 'file']);
+		expect(Object.keys(node.customOperations!.video)).toEqual(['generate']);
+		expect(Object.keys(node.customOperations!.job)).toEqual(['waitForCompletion']);
+		expect(Object.keys(node.customOperations!.file)).toEqual(['upload']);
 	});
 });
 

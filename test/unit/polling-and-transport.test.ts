@@ -1,4 +1,5 @@
-import { nextPollDelayMs, normalizeJob } from '../../nodes/MuviVideo/shared/jobs';
+import { normalizeJob } from '../../nodes/MuviVideo/shared/output';
+import { nextPollDelayMs } from '../../nodes/MuviVideo/shared/wait';
 import { errorInfo, networkFailure, unwrap } from '../../nodes/MuviVideo/shared/transport';
 
 describe('poll schedule', () => {

@@ -9,9 +9,11 @@ import type {
 	IN8nHttpFullResponse,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { muviApiError, type MuviErrorInfo } from './errors';
+import { pause, stopped } from './pause';
+import { scrubSecrets } from './secrets';
 
 export type MuviContext =
 	| IExecuteSingleFunctions
@@ -24,9 +26,15 @@ export const CREDENTIAL_TYPE = 'muviApi';
 export const DEFAULT_BASE_URL = 'https://api.muvi.video';
 
 export async function getBaseUrl(ctx: MuviContext): Promise<string> {
+	return (await connection(ctx)).baseUrl;
+}
+
+/** The credential's base URL and the secrets that must never come back out of an answer. */
+async function connection(ctx: MuviContext): Promise<{ baseUrl: string; secrets: string[] }> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim();
-	return raw.replace(/\/+$/, '');
+	const secrets = [credentials.apiKey, credentials.webhookSecret].filter((s): s is string => typeof s === 'string' && s !== '');
+	return { baseUrl: raw.replace(/\/+$/, ''), secrets };
 }
 
 /** Accepts both envelopes the docs show: flat bodies, and `{ success, data, requestId }`. */
@@ -100,6 +108,8 @@ export interface MuviCall {
 	qs?: IDataObject;
 	/** ms; Muvi answers quickly, a slow answer is a problem worth reporting */
 	timeout?: number;
+	/** n8n's Stop: ends a request in flight */
+	abortSignal?: AbortSignal;
 }
 
 export interface RawAnswer {
@@ -109,12 +119,18 @@ export interface RawAnswer {
 	headers: IDataObject;
 	/** set when the body was not valid JSON */
 	malformed?: boolean;
+	/** set for a 3xx answer: the redirect was not followed (the API key must not go to another address) */
+	redirectedTo?: string;
 	network?: NetworkFailure;
 }
 
-/** One authenticated HTTP exchange with Muvi. Never throws for HTTP or network failures: it reports them. */
+/**
+ * One authenticated HTTP exchange with Muvi. Never throws for HTTP or network failures: it reports
+ * them. Redirects are not followed (the Bearer key must not travel to another address), and the
+ * answer is scrubbed of the key and any `Bearer …` text before anyone reads it.
+ */
 export async function sendOnce(ctx: MuviContext, call: MuviCall): Promise<RawAnswer> {
-	const baseUrl = await getBaseUrl(ctx);
+	const { baseUrl, secrets } = await connection(ctx);
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: `${baseUrl}${call.path}`,
@@ -124,7 +140,9 @@ export async function sendOnce(ctx: MuviContext, call: MuviCall): Promise<RawAns
 		headers: { Accept: 'application/json' },
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
 		timeout: call.timeout ?? 60_000,
+		...(call.abortSignal ? { abortSignal: call.abortSignal } : {}),
 	};
 	try {
 		const res = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -141,8 +159,12 @@ export async function sendOnce(ctx: MuviContext, call: MuviCall): Promise<RawAns
 				malformed = true;
 			}
 		}
-		return { status: res.statusCode, body, headers: (res.headers ?? {}) as IDataObject, malformed };
+		const headers = scrubSecrets((res.headers ?? {}) as IDataObject, secrets);
+		const answer: RawAnswer = { status: res.statusCode, body: scrubSecrets(body, secrets), headers, malformed };
+		if (res.statusCode >= 300 && res.statusCode < 400) answer.redirectedTo = String(headers.location ?? '');
+		return answer;
 	} catch (error) {
+		if (call.abortSignal?.aborted) throw stopped();
 		return { status: 0, body: undefined, headers: {}, network: networkFailure(error) };
 	}
 }
@@ -196,11 +218,12 @@ export async function muviRead(
 	for (let attempt = 0; attempt < attempts; attempt++) {
 		if (attempt > 0) {
 			const wait = last?.status === 429 ? retryAfterSeconds(last, 5) * 1000 : 1000 * 2 ** (attempt - 1);
-			await sleep(Math.min(wait, 30_000));
+			await pause(Math.min(wait, 30_000), call.abortSignal);
 		}
 		last = await sendOnce(ctx, call);
 		if (last.network?.blocked) break;
 		if (last.network || last.status >= 500 || last.status === 429 || last.malformed) continue;
+		if (last.redirectedTo !== undefined) break;
 		return checked(ctx, last, what, itemIndex);
 	}
 	return checked(ctx, last as RawAnswer, what, itemIndex);
@@ -209,6 +232,7 @@ export async function muviRead(
 /** The unwrapped body of a 2xx answer, or the error it stands for. */
 export function checked(ctx: MuviContext, answer: RawAnswer, what: string, itemIndex?: number): IDataObject | IDataObject[] {
 	if (answer.network) throw networkError(ctx, answer.network, what, itemIndex);
+	if (answer.redirectedTo !== undefined) throw redirectError(ctx, answer, what, itemIndex);
 	if (answer.status < 200 || answer.status >= 300)
 		throw muviApiError(ctx.getNode(), errorInfo(answer.status, answer.body), itemIndex);
 	if (answer.malformed)
@@ -222,4 +246,28 @@ export function checked(ctx: MuviContext, answer: RawAnswer, what: string, itemI
 			},
 		);
 	return unwrap(answer.body);
+}
+
+/** Where a redirect pointed, without path or query (they may carry tokens). */
+function originOf(location: string): string {
+	try {
+		return new URL(location).origin;
+	} catch {
+		return 'another address';
+	}
+}
+
+/** A 3xx answer: not followed, so the API key stayed here. */
+export function redirectError(ctx: MuviContext, answer: RawAnswer, what: string, itemIndex?: number): NodeApiError {
+	return new NodeApiError(
+		ctx.getNode(),
+		{ reason: 'redirect' },
+		{
+			message: `Muvi's address answered with a redirect (HTTP ${answer.status}) to ${originOf(answer.redirectedTo ?? '')} while ${what}; the node does not follow it`,
+			description:
+				'Following it would send your API key to that address. Check the Base URL in the Muvi API credential (https://api.muvi.video).',
+			httpCode: String(answer.status),
+			itemIndex,
+		},
+	);
 }

@@ -1,7 +1,10 @@
-import type { IBinaryData, IDataObject, IExecuteSingleFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, IExecuteSingleFunctions, IN8nHttpFullResponse, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { throwIfStopped } from './pause';
 import { checked, sendOnce } from './transport';
+
+type UploadContext = IExecuteFunctions | IExecuteSingleFunctions;
 
 /** What the presign endpoint accepts (muvi-api.md §2.8), with the documented size limits. */
 export const UPLOAD_LIMITS: Record<string, number> = {
@@ -47,12 +50,12 @@ export interface CheckedBinary {
  * any request, so a file Muvi would refuse costs nothing.
  */
 export async function checkBinary(
-	ctx: IExecuteSingleFunctions,
+	ctx: UploadContext,
+	item: INodeExecutionData,
 	binaryPropertyName: string,
 	itemIndex: number,
 	fieldLabel = 'File',
 ): Promise<CheckedBinary> {
-	const item = ctx.getInputData();
 	const binary = item.binary?.[binaryPropertyName] as IBinaryData | undefined;
 	if (!binary)
 		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${fieldLabel}: the item has no binary property "${binaryPropertyName}"`, {
@@ -83,11 +86,17 @@ export async function checkBinary(
  * Uploads a checked binary to Muvi's temporary storage (presign, then PUT the bytes) and returns the
  * file URL to use as a model input. The PUT goes to the presigned URL without the API key.
  */
-export async function uploadChecked(ctx: IExecuteSingleFunctions, file: CheckedBinary, itemIndex: number): Promise<UploadedFile> {
+export async function uploadChecked(
+	ctx: UploadContext,
+	file: CheckedBinary,
+	itemIndex: number,
+	signal?: AbortSignal,
+): Promise<UploadedFile> {
 	const { binary, mimeType, size, fileName } = file;
+	throwIfStopped(signal);
 	const presigned = checked(
 		ctx,
-		await sendOnce(ctx, { method: 'POST', path: '/v1/uploads/presign', body: { filename: fileName, contentType: mimeType } }),
+		await sendOnce(ctx, { method: 'POST', path: '/v1/uploads/presign', body: { filename: fileName, contentType: mimeType }, abortSignal: signal }),
 		'preparing the upload',
 		itemIndex,
 	) as IDataObject;
@@ -111,6 +120,7 @@ export async function uploadChecked(ctx: IExecuteSingleFunctions, file: CheckedB
 		ignoreHttpStatusErrors: true,
 		json: false,
 		timeout: 600_000,
+		...(signal ? { abortSignal: signal } : {}),
 	})) as IN8nHttpFullResponse;
 	if (put.statusCode < 200 || put.statusCode >= 300)
 		throw new NodeApiError(
@@ -133,12 +143,14 @@ export async function uploadChecked(ctx: IExecuteSingleFunctions, file: CheckedB
 	};
 }
 
-/** Checks, then uploads, one binary property of the current item. */
+/** Checks, then uploads, one binary property of an item. */
 export async function uploadBinary(
-	ctx: IExecuteSingleFunctions,
+	ctx: UploadContext,
+	item: INodeExecutionData,
 	binaryPropertyName: string,
 	itemIndex: number,
 	fieldLabel = 'File',
+	signal?: AbortSignal,
 ): Promise<UploadedFile> {
-	return await uploadChecked(ctx, await checkBinary(ctx, binaryPropertyName, itemIndex, fieldLabel), itemIndex);
+	return await uploadChecked(ctx, await checkBinary(ctx, item, binaryPropertyName, itemIndex, fieldLabel), itemIndex, signal);
 }

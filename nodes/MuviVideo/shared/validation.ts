@@ -19,7 +19,29 @@ function problem(field: string, message: string, hint: string): ProblemFound {
 	return new ProblemFound({ field, message, hint });
 }
 
-const isBlank = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+/** Empty, only spaces, or an empty list: a missing value (a blank prompt is a missing prompt). */
+const isBlank = (v: unknown) =>
+	v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+
+/**
+ * A yes/no value as n8n, a sheet or a form gives it: a boolean, or the text "true" / "false" (any
+ * case, spaces around ignored). Anything else (e.g. "yes", 1) is `undefined`: refused, not guessed.
+ */
+export function parseFlag(value: unknown): boolean | undefined {
+	if (typeof value === 'boolean') return value;
+	if (typeof value === 'string') {
+		const text = value.trim().toLowerCase();
+		if (text === 'true') return true;
+		if (text === 'false') return false;
+	}
+	return undefined;
+}
+
+/** A number ≥ 0 given as a number or as text ("10", " 2.5 "); anything else (NaN, "abc", −1, "") is `undefined`. */
+export function parseNonNegative(value: unknown): number | undefined {
+	const num = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
+	return Number.isFinite(num) && num >= 0 ? num : undefined;
+}
 
 export function isHttpUrl(value: string): boolean {
 	if (!/^https?:\/\//i.test(value)) return false;
@@ -61,7 +83,7 @@ function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
 				throw problem(
 					field.apiName,
 					`${where} must be a web address starting with http:// or https://`,
-					`Got "${text.slice(0, 80)}". Use a public link to the file, or upload it first with File → Upload.`,
+					`Got "${text.slice(0, 80)}". Use a public link to the file, or set this field's "Input Source" to "Binary File" to send a file from an earlier node.`,
 				);
 			return text;
 		}
@@ -93,11 +115,13 @@ function coerce(field: ModelField, value: unknown, model: VideoModel): unknown {
 		}
 		case 'booleanString':
 		case 'boolean': {
-			let flag: boolean;
-			if (typeof value === 'boolean') flag = value;
-			else if (value === 'true' || value === 'false') flag = value === 'true';
-			else
-				throw problem(field.apiName, `${where} must be true or false`, `Got ${JSON.stringify(value)}.`);
+			const flag = parseFlag(value);
+			if (flag === undefined)
+				throw problem(
+					field.apiName,
+					`${where} must be true or false`,
+					`Got ${JSON.stringify(value)}. Accepted: true or false, or the text "true" or "false" (e.g. from a sheet); nothing else, such as "yes" or 1.`,
+				);
 			return field.kind === 'boolean' ? flag : String(flag);
 		}
 		case 'number':

@@ -1,18 +1,29 @@
-import type {
-	IExecutePaginationFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { uploadBinary } from '../../shared/upload';
 
 const showFor = { resource: ['file'], operation: ['upload'] };
 
-async function uploadFile(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
-	const itemIndex = this.getItemIndex();
-	const property = this.getNodeParameter('binaryPropertyName', 'data') as string;
-	const uploaded = await uploadBinary(this, property, itemIndex, `Input Binary Field "${property}"`);
-	return [{ json: uploaded, pairedItem: { item: itemIndex } }];
+/**
+ * File → Upload as the node's own item loop: presign, then the PUT of the bytes, item by item. Under
+ * Continue On Fail a failed item becomes an item with `error`; a Stop ends it before the next file.
+ */
+export async function uploadFiles(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const signal = this.getExecutionCancelSignal?.();
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const property = String(this.getNodeParameter('binaryPropertyName', i, 'data'));
+			const uploaded = await uploadBinary(this, items[i], property, i, `Input Binary Field "${property}"`, signal);
+			out.push({ json: uploaded, pairedItem: { item: i } });
+		} catch (caught) {
+			const error = caught as Error;
+			if (!this.continueOnFail() || signal?.aborted) throw error;
+			out.push({ json: { error: error.message }, pairedItem: { item: i } });
+		}
+	}
+	return [out];
 }
 
 export const fileDescription: INodeProperties[] = [
@@ -27,12 +38,8 @@ export const fileDescription: INodeProperties[] = [
 				name: 'Upload',
 				value: 'upload',
 				action: 'Upload a file',
+				// a custom operation (customOperations in MuviVideo.node.ts): presign, then upload
 				description: 'Put a binary file on Muvi’s temporary storage and get a URL to use as a model input (kept 60 minutes)',
-				routing: {
-					request: { method: 'POST', url: '/v1/uploads/presign' },
-					send: { paginate: true },
-					operations: { pagination: uploadFile },
-				},
 			},
 		],
 		default: 'upload',

@@ -1,5 +1,6 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IExecutePaginationFunctions,
 	INodeExecutionData,
 	INodeProperties,
@@ -8,19 +9,27 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { microCentsToUsd } from '../../shared/cost';
 import { binaryPropertyOption, downloadVideoOption, returnAllAndLimit, timeoutOption } from '../../shared/descriptions';
-import { FINAL_STATUSES, finishedJobItem, normalizeJob, pollUntilFinished } from '../../shared/jobs';
+import { finishedJobItem } from '../../shared/download';
+import { FINAL_STATUSES, normalizeJob } from '../../shared/output';
+import { isStopped } from '../../shared/pause';
 import { checked, muviRead, sendOnce } from '../../shared/transport';
+import { parseFlag, parseNonNegative } from '../../shared/validation';
+import { pollUntilFinished, readJob } from '../../shared/wait';
 
 const PAGE_SIZE = 100;
 
-function jobIdParam(ctx: IExecutePaginationFunctions, itemIndex: number): string {
-	const jobId = String(ctx.getNodeParameter('jobId', '')).trim();
+function checkJobId(ctx: IExecutePaginationFunctions | IExecuteFunctions, raw: unknown, itemIndex: number): string {
+	const jobId = String(raw ?? '').trim();
 	if (!/^[A-Za-z0-9_.:-]+$/.test(jobId))
 		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "Job ID" must be a Muvi job ID like job_abc123`, {
 			itemIndex,
 			description: `Got "${jobId.slice(0, 80)}". Map it from the output of Generate (field jobId). Nothing was sent to Muvi.`,
 		});
 	return jobId;
+}
+
+function jobIdParam(ctx: IExecutePaginationFunctions, itemIndex: number): string {
+	return checkJobId(ctx, ctx.getNodeParameter('jobId', ''), itemIndex);
 }
 
 const jobPath = (jobId: string) => `/v1/jobs/${encodeURIComponent(jobId)}`;
@@ -45,25 +54,78 @@ async function getJob(this: IExecutePaginationFunctions): Promise<INodeExecution
 	return [{ json: job, pairedItem: { item: itemIndex } }];
 }
 
-async function waitForJob(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
-	const itemIndex = this.getItemIndex();
-	const jobId = jobIdParam(this, itemIndex);
-	const { download, binaryPropertyName, timeoutMs } = downloadOptions(this);
-	const startedAt = Date.now();
-	let raw = (await muviRead(this, { method: 'GET', path: jobPath(jobId) }, `reading job ${jobId}`, itemIndex)) as IDataObject;
-	if (!FINAL_STATUSES.includes(String(raw.status))) {
-		const createdAt = typeof raw.createdAt === 'string' ? Date.parse(raw.createdAt) : NaN;
-		raw = await pollUntilFinished(this, {
-			jobId,
-			// back off from the job's own start, so an old job is not asked about every 2 seconds
-			submittedAt: Number.isFinite(createdAt) ? Math.min(createdAt, startedAt) : startedAt,
-			timeoutMs,
-			deadlineAt: startedAt + timeoutMs,
+/** Wait for Completion's settings for one item, checked before any request (values from sheets accepted). */
+function waitSettings(ctx: IExecuteFunctions, itemIndex: number) {
+	const jobId = checkJobId(ctx, ctx.getNodeParameter('jobId', itemIndex, ''), itemIndex);
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const download = options.download === undefined ? false : parseFlag(options.download);
+	const timeout = options.timeout === undefined ? 1800 : parseNonNegative(options.timeout);
+	const bad = download === undefined ? ['Download Video', 'true or false', options.download] : timeout === undefined ? ['Timeout (Seconds)', 'a number of 0 or more', options.timeout] : undefined;
+	if (bad)
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: "${String(bad[0])}" must be ${String(bad[1])}`, {
 			itemIndex,
-			alreadyPolled: true,
+			description: `Got ${JSON.stringify(bad[2])}. Nothing was sent to Muvi.`,
 		});
+	return { jobId, download: download === true, binaryPropertyName: String(options.binaryPropertyName || 'data'), timeoutMs: (timeout ?? 1800) * 1000 };
+}
+
+/**
+ * Job → Wait for Completion as the node's own item loop: every item checked first, then the jobs
+ * waited for side by side. A job that already finished is answered by one status read; a Stop ends
+ * the waits at once. Under Continue On Fail a failed item carries its `jobId`.
+ */
+export async function waitForJobs(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const signal = this.getExecutionCancelSignal?.();
+	const continueOnFail = this.continueOnFail();
+	const results: INodeExecutionData[][] = items.map(() => []);
+	const settings: Array<ReturnType<typeof waitSettings> | undefined> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			settings[i] = waitSettings(this, i);
+		} catch (caught) {
+			const error = caught as Error;
+			if (!continueOnFail) throw error;
+			results[i] = [{ json: { error: error.message }, pairedItem: { item: i } }];
+		}
 	}
-	return [await finishedJobItem(this, {}, raw, { download, binaryPropertyName }, itemIndex)];
+	const failures: Array<{ itemIndex: number; error: Error }> = [];
+	await Promise.all(
+		settings.map(async (s, i) => {
+			if (!s) return;
+			try {
+				const startedAt = Date.now();
+				let raw = await readJob(this, s.jobId, i, signal);
+				if (!FINAL_STATUSES.includes(String(raw.status))) {
+					const createdAt = typeof raw.createdAt === 'string' ? Date.parse(raw.createdAt) : NaN;
+					raw = await pollUntilFinished(this, {
+						jobId: s.jobId,
+						// back off from the job's own start, so an old job is not asked about every 2 seconds
+						submittedAt: Number.isFinite(createdAt) ? Math.min(createdAt, startedAt) : startedAt,
+						timeoutMs: s.timeoutMs,
+						deadlineAt: startedAt + s.timeoutMs,
+						itemIndex: i,
+						alreadyPolled: true,
+						signal,
+					});
+				}
+				results[i] = [await finishedJobItem(this, {}, raw, { ...s, signal }, i)];
+			} catch (caught) {
+				const error = caught as Error & { description?: unknown };
+				if (continueOnFail && !isStopped(error)) {
+					const json: IDataObject = { error: error.message, jobId: s.jobId };
+					if (typeof error.description === 'string' && error.description) json.errorDescription = error.description;
+					results[i] = [{ json, pairedItem: { item: i } }];
+				} else failures.push({ itemIndex: i, error });
+			}
+		}),
+	);
+	if (signal?.aborted || failures.some((f) => isStopped(f.error)))
+		throw new NodeOperationError(this.getNode(), 'Stopped while waiting for Muvi jobs', {
+			description: 'The jobs keep running at Muvi; wait for them again later with their job IDs.',
+		});
+	if (failures.length > 0) throw failures.sort((a, b) => a.itemIndex - b.itemIndex)[0].error;
+	return [results.flat()];
 }
 
 async function cancelJob(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
@@ -144,11 +206,11 @@ export const jobDescription: INodeProperties[] = [
 				routing: route('GET', '/v1/jobs', getManyJobs),
 			},
 			{
+				// a custom operation (customOperations in MuviVideo.node.ts): several reads per item
 				name: 'Wait for Completion',
 				value: 'waitForCompletion',
 				action: 'Wait for a job to complete',
 				description: 'Wait until a job submitted earlier is completed, failed or cancelled',
-				routing: route('GET', '=/v1/jobs/{{ encodeURIComponent($parameter.jobId) }}', waitForJob),
 			},
 		],
 		default: 'get',

@@ -11,7 +11,7 @@ import type {
 import { CUSTOM_MODEL, findModel } from '../../models';
 import { costBreakdown, describePrice, microCentsToUsd } from '../../shared/cost';
 import { muviRead } from '../../shared/transport';
-import { checkJobInput } from './generate';
+import { readJobRequest, singleParamsOf } from './jobInput';
 
 const showFor = { resource: ['video'], operation: ['estimateCost'] };
 
@@ -40,7 +40,6 @@ export const estimateCostDescription: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. v1.0',
 				description: 'A specific model version for Muvi\'s estimate; leave empty for the latest stable version',
-				routing: { send: { type: 'body', property: 'version' } },
 			},
 		],
 	},
@@ -51,9 +50,8 @@ export async function prepareEstimateRequest(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	const body = (requestOptions.body ?? {}) as IDataObject;
-	const { files } = checkJobInput(this, body);
-	// files are not uploaded for an estimate: their URLs do not change the price
+	// the body comes from the catalog, like Generate's; files are not uploaded for an estimate (their URLs do not change the price)
+	const { body, files } = readJobRequest(this.getNode(), singleParamsOf(this), this.getItemIndex());
 	for (const { field } of files) delete (body.input as IDataObject)[field.apiName];
 	requestOptions.body = body;
 	return requestOptions;

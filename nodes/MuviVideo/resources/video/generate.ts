@@ -1,69 +1,84 @@
-import type {
-	DeclarativeRestApiSettings,
-	IDataObject,
-	IExecutePaginationFunctions,
-	IExecuteSingleFunctions,
-	IHttpRequestOptions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, fieldDisplayName, findModel, paramName } from '../../models';
-import { binaryPropertyParam, sourceParam } from '../../models/properties';
-import type { ModelField, VideoModel } from '../../models/types';
-import { checkBinary, uploadChecked, type CheckedBinary } from '../../shared/upload';
+import { microCentsToUsd } from '../../shared/cost';
 import { binaryPropertyOption, downloadVideoOption, timeoutOption } from '../../shared/descriptions';
-import { estimateCostMicroCents, formatUsd, microCentsToUsd } from '../../shared/cost';
-import { finishedJobItem, normalizeJob, pollUntilFinished, submitJob } from '../../shared/jobs';
-import { isHttpUrl, prepareModelInput, type InputProblem } from '../../shared/validation';
+import { attachVideo } from '../../shared/download';
+import { describeJobs, inputFingerprint, JobLedger, type JobRecord } from '../../shared/ledger';
+import { failedJobItem, jobAfterWait, jobFailedError, normalizeJob } from '../../shared/output';
+import { isStopped, throwIfStopped } from '../../shared/pause';
+import { possibleJobsOf, submitJob } from '../../shared/submit';
+import { getBaseUrl } from '../../shared/transport';
+import { uploadChecked } from '../../shared/upload';
+import { pollUntilFinished } from '../../shared/wait';
+import { planJob, type JobPlan } from './jobInput';
 
 const showFor = { resource: ['video'], operation: ['generate'] };
+const v1 = { '@version': [1] };
+const v2 = { '@version': [2] };
 
+const maxCostOption: INodeProperties = {
+	displayName: 'Max Cost (USD)',
+	name: 'maxCostUsd',
+	type: 'number',
+	default: 1,
+	typeOptions: { minValue: 0, numberPrecision: 2 },
+	description:
+		"Refuse to submit an item whose estimated cost is higher than this, in US dollars. Muvi's actual charge can be lower after account discounts.",
+};
+
+const sharedOptions: INodeProperties[] = [
+	{
+		displayName: 'Model Version',
+		name: 'version',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. v1.0',
+		description: 'A specific model version; leave empty for the latest stable version',
+	},
+	binaryPropertyOption,
+	timeoutOption('the job keeps running at Muvi and can be picked up later by its ID'),
+	{
+		displayName: 'Webhook URL',
+		name: 'webhookUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://n8n.example.com/webhook/…/muvi',
+		description: 'An https:// address Muvi calls when the job finishes, e.g. the production URL of a Muvi Video Trigger node',
+	},
+];
+
+/** Version 1 (existing workflows): Max Cost and Download Video live under Options, as they always did. */
+export const generateOptionsV1: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { ...showFor, ...v1 } },
+	options: [downloadVideoOption(' (needs Wait for Completion)'), maxCostOption, ...sharedOptions],
+};
+
+/** Version 2: the cost limit and the download are on the node, visible and on by default. */
 export const generateOptions: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	displayOptions: { show: showFor },
-	options: [
-		downloadVideoOption(' (needs Wait for Completion)'),
-		{
-			displayName: 'Max Cost (USD)',
-			name: 'maxCostUsd',
-			type: 'number',
-			default: 1,
-			typeOptions: { minValue: 0, numberPrecision: 2 },
-			description:
-				"Refuse to submit an item whose estimated cost is higher than this, in US dollars. Muvi's actual charge can be lower after account discounts.",
-		},
-		{
-			displayName: 'Model Version',
-			name: 'version',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. v1.0',
-			description: 'A specific model version; leave empty for the latest stable version',
-			routing: { send: { type: 'body', property: 'version' } },
-		},
-		binaryPropertyOption,
-		timeoutOption('the job keeps running at Muvi and can be picked up later by its ID'),
-		{
-			displayName: 'Webhook URL',
-			name: 'webhookUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. https://n8n.example.com/webhook/…/muvi',
-			description:
-				'An https:// address Muvi calls when the job finishes, e.g. the production URL of a Muvi Video Trigger node',
-			routing: { send: { type: 'body', property: 'webhookUrl' } },
-		},
-	],
+	displayOptions: { show: { ...showFor, ...v2 } },
+	options: sharedOptions,
 };
 
 /** Generate-only parameters; the model and its fields are shared with Estimate Cost (see index.ts). */
 export const generateDescription: INodeProperties[] = [
+	{
+		...maxCostOption,
+		default: 2.5,
+		description:
+			"Refuse to submit an item whose estimated cost (from the model's documented price) is higher than this, in US dollars; nothing is sent for any item then. Muvi's actual charge can be lower after account discounts. Models under Other Model have no estimate and are not limited.",
+		displayOptions: { show: { ...showFor, ...v2 } },
+	},
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
@@ -73,166 +88,169 @@ export const generateDescription: INodeProperties[] = [
 			'Whether to wait until the video is finished (or failed) before continuing. Off: output the job ID right after submitting.',
 		displayOptions: { show: showFor },
 	},
+	{
+		...downloadVideoOption(),
+		default: true,
+		displayOptions: { show: { ...showFor, ...v2, waitForCompletion: [true] } },
+	},
+	generateOptionsV1,
 	generateOptions,
 ];
 
-function inputProblem(ctx: IExecuteSingleFunctions, problem: InputProblem | string, hint = ''): NodeOperationError {
-	const itemIndex = ctx.getItemIndex();
-	const message = typeof problem === 'string' ? problem : problem.message;
-	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, {
-		itemIndex,
-		description: `${typeof problem === 'string' ? hint : problem.hint} Nothing was sent to Muvi.`.trim(),
-	});
-}
+/** An item that was not submitted because an earlier failure stopped the run (no Continue On Fail). */
+class NotSubmitted extends Error {}
 
-/**
- * Checks the model and every one of its fields, and puts `body.model` and `body.input` in the form
- * the API wants (shared by Generate and Estimate Cost). Returns the local price estimate, which a
- * model outside the list ("Other Model (by Slug)") does not have.
- */
-/** URL fields of the model whose value comes from binary files of the item, by API name. */
-function filesFor(ctx: IExecuteSingleFunctions, model: VideoModel): FileInput[] {
-	const out: FileInput[] = [];
-	for (const field of model.fields) {
-		if (field.kind !== 'url' && field.kind !== 'urlList') continue;
-		const param = paramName(field);
-		if (ctx.getNodeParameter(sourceParam(param), 'url') !== 'binary') continue;
-		const names = String(ctx.getNodeParameter(binaryPropertyParam(param), 'data'))
-			.split(',')
-			.map((n) => n.trim())
-			.filter((n) => n !== '');
-		out.push({ field, properties: field.kind === 'url' ? names.slice(0, 1) : names });
-	}
-	return out;
-}
-
-export interface FileInput {
-	field: ModelField;
-	/** binary property names of the item */
-	properties: string[];
-}
-
-export function checkJobInput(ctx: IExecuteSingleFunctions, body: IDataObject): { estimate?: number; files: FileInput[] } {
-	let files: FileInput[] = [];
-	const selected = ctx.getNodeParameter('model') as string;
-	let input: IDataObject;
-	let estimate: number | undefined;
-	if (selected === CUSTOM_MODEL) {
-		const slug = String(body.model ?? '').trim();
-		if (!/^[a-z0-9.+-]+\/[a-z0-9.+-]+(\/[a-z0-9.+-]+)?$/i.test(slug))
-			throw inputProblem(ctx, `"Model Slug" must look like provider/model/capability`, `Got "${slug}".`);
-		body.model = slug;
-		const raw = ctx.getNodeParameter('inputJson', '{}') as unknown;
-		let parsed: unknown = raw;
-		if (typeof raw === 'string') {
-			try {
-				parsed = JSON.parse(raw);
-			} catch {
-				throw inputProblem(ctx, '"Input (JSON)" is not valid JSON', 'Check brackets, quotes and commas.');
-			}
+/** The error of a failed item as n8n's Continue On Fail item: the reason and the job it concerns as fields. */
+function errorItem(error: Error & { description?: unknown }, itemIndex: number, job?: JobRecord): INodeExecutionData {
+	const json: IDataObject = { error: error.message };
+	if (typeof error.description === 'string' && error.description) json.errorDescription = error.description;
+	if (job) {
+		json.jobId = job.jobId;
+		json.status = job.status;
+		if (job.costMicroCents !== undefined) {
+			json.costUsd = microCentsToUsd(job.costMicroCents);
+			json.costMicroCents = job.costMicroCents;
 		}
-		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-			throw inputProblem(ctx, '"Input (JSON)" must be a JSON object', 'e.g. { "prompt": "a cat surfing" }');
-		input = parsed as IDataObject;
-	} else {
-		const model = findModel(selected);
-		if (!model) throw inputProblem(ctx, `Unknown model "${selected}"`, 'Pick a model from the list.');
-		files = filesFor(ctx, model);
-		const fromFiles = Object.fromEntries(files.map((f) => [f.field.apiName, f.properties.length]));
-		const prepared = prepareModelInput(model, (body.input ?? {}) as IDataObject, fromFiles);
-		if (prepared.problem) throw inputProblem(ctx, prepared.problem);
-		input = prepared.input;
-		estimate = estimateCostMicroCents(model, input);
 	}
-	body.input = input;
-	if (String(body.version ?? '').trim() === '') delete body.version;
-	return { estimate, files };
+	const possible = possibleJobsOf(error);
+	if (possible) json.possibleJobIds = possible;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/** Adds the run's jobs (and how to collect them) to the error the node fails with. */
+function withJobList(error: Error & { description?: unknown }, jobs: JobRecord[]): Error {
+	const list = describeJobs(jobs);
+	if (list) error.description = `${typeof error.description === 'string' ? error.description : ''}${list}`.trim();
+	return error;
 }
 
 /**
- * Runs before the request: checks every field of the chosen model, puts each value in the type the
- * API wants, and refuses items whose estimated cost is above Max Cost. A bad input costs nothing.
+ * Generate as the node's own item loop (n8n's customOperations), so the whole batch is in one place:
+ * 1. every item is checked (fields, files, cost limit, switches) before anything is sent;
+ * 2. items are submitted one after the other, each only once: a job this run already submitted for
+ *    the same input (n8n's Retry On Fail) is attached to, not paid again; a failure without Continue
+ *    On Fail stops further submits;
+ * 3. the jobs are waited for side by side, and their videos downloaded.
+ * When the node fails after paying, its error lists every job of the run. A Stop ends it at once.
  */
-export async function prepareJobRequest(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const body = (requestOptions.body ?? {}) as IDataObject;
-	const { estimate, files } = checkJobInput(this, body);
-	const itemIndex = this.getItemIndex();
-	// every file is checked (type, size) before anything is sent, then uploaded after the cost check
-	const checkedFiles: Array<{ field: ModelField; files: CheckedBinary[] }> = [];
-	for (const { field, properties } of files) {
-		const label = `"${fieldDisplayName(field)}" (${paramName(field)})`;
-		const list: CheckedBinary[] = [];
-		for (const property of properties) list.push(await checkBinary(this, property, itemIndex, label));
-		checkedFiles.push({ field, files: list });
+export async function generate(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const signal = this.getExecutionCancelSignal?.();
+	const continueOnFail = this.continueOnFail();
+	const results: INodeExecutionData[][] = items.map(() => []);
+
+	const plans: Array<JobPlan | undefined> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			plans[i] = await planJob(this, i);
+		} catch (caught) {
+			// a bad item: nothing has been sent for any item yet
+			const error = caught as Error;
+			if (!continueOnFail) throw error;
+			results[i] = [errorItem(error, i)];
+		}
 	}
 
-	const webhookUrl = String(body.webhookUrl ?? '').trim();
-	if (webhookUrl === '') delete body.webhookUrl;
-	else if (!webhookUrl.startsWith('https://') || !isHttpUrl(webhookUrl))
-		throw inputProblem(this, '"Webhook URL" must start with https://', 'Muvi only calls https addresses (it rejects others with INVALID_WEBHOOK_URL).');
+	const ledger = JobLedger.open(this);
+	const account = await getBaseUrl(this);
+	let halted: Error | undefined;
+	let submitTurn: Promise<unknown> = Promise.resolve();
+	const failures: Array<{ itemIndex: number; error: Error }> = [];
 
-	const maxCostUsd = this.getNodeParameter('options.maxCostUsd', -1) as number;
-	if (estimate !== undefined && maxCostUsd >= 0 && microCentsToUsd(estimate) > maxCostUsd)
-		throw inputProblem(
-			this,
-			`The estimated cost ${formatUsd(estimate)} (${estimate.toLocaleString('en-US')} micro-cents) is above Max Cost ${formatUsd(maxCostUsd * 1_000_000)}`,
-			'Raise Max Cost in Options, or choose a shorter duration, no sound or a cheaper model.',
-		);
-	const input = body.input as IDataObject;
-	for (const { field, files: list } of checkedFiles) {
-		const urls: string[] = [];
-		for (const file of list) urls.push((await uploadChecked(this, file, itemIndex)).fileUrl);
-		input[field.apiName] = field.kind === 'urlList' ? urls : urls[0];
-	}
-	requestOptions.body = body;
-	return requestOptions;
-}
+	const runItem = async (plan: JobPlan): Promise<INodeExecutionData> => {
+		const i = plan.itemIndex;
+		const fingerprint = inputFingerprint(account, {
+			...plan.body,
+			files: plan.checkedFiles.map(({ field, files }) => [field.apiName, files.map((f) => [f.fileName, f.size, f.mimeType])]),
+		});
+		const submitStep = async (): Promise<{ record: JobRecord; attached: boolean }> => {
+			const earlier = ledger.find(i, fingerprint);
+			if (earlier) return { record: earlier, attached: true };
+			if (halted) throw new NotSubmitted();
+			throwIfStopped(signal);
+			const input = plan.body.input as IDataObject;
+			for (const { field, files } of plan.checkedFiles) {
+				const urls: string[] = [];
+				for (const file of files) urls.push((await uploadChecked(this, file, i, signal)).fileUrl);
+				input[field.apiName] = field.kind === 'urlList' ? urls : urls[0];
+			}
+			throwIfStopped(signal);
+			if (halted) throw new NotSubmitted();
+			const submittedAt = Date.now();
+			const answer = await submitJob(this, { body: plan.body, itemIndex: i, budgetMs: Math.max(1000, plan.timeoutMs), signal });
+			const summary = normalizeJob({ ...answer, model: answer.model ?? plan.body.model, status: answer.status ?? 'pending' });
+			if (plan.estimate !== undefined) {
+				summary.estimatedCostUsd = microCentsToUsd(plan.estimate);
+				summary.estimatedCostMicroCents = plan.estimate;
+			}
+			const record: JobRecord = {
+				itemIndex: i,
+				jobId: String(summary.jobId),
+				fingerprint,
+				status: String(summary.status),
+				costMicroCents: typeof summary.costMicroCents === 'number' ? summary.costMicroCents : undefined,
+				submittedAt,
+				summary,
+			};
+			ledger.record(record);
+			return { record, attached: false };
+		};
+		// submits go out one at a time, in item order; waiting happens side by side
+		const turn = submitTurn.then(submitStep);
+		submitTurn = turn.catch(() => undefined);
+		const { record, attached } = await turn;
+		if (!plan.wait) return { json: record.summary, pairedItem: { item: i } };
 
-/**
- * Sends the submit and, if asked, waits for the result. It takes over the request (n8n's routing hook
- * for a custom request flow) so that a submit is only repeated when Muvi says no job was created.
- */
-export async function submitAndWait(
-	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
-): Promise<INodeExecutionData[]> {
-	const itemIndex = this.getItemIndex();
-	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const timeoutMs = Math.max(1, Number(options.timeout ?? 1800)) * 1000;
-	const body = requestData.options.body as IDataObject;
-	const submittedAt = Date.now();
-	const submitted = await submitJob(
-		this,
-		{ method: 'POST', path: String(requestData.options.url ?? '/v1/jobs/submit'), body },
-		itemIndex,
-		timeoutMs,
+		const finished = await pollUntilFinished(this, {
+			jobId: record.jobId,
+			submittedAt: record.submittedAt,
+			estimatedCompletionTime: attached ? undefined : record.summary.estimatedCompletionTime,
+			timeoutMs: plan.timeoutMs,
+			deadlineAt: attached ? Date.now() + plan.timeoutMs : undefined,
+			itemIndex: i,
+			signal,
+		});
+		const job = jobAfterWait(record.summary, finished);
+		ledger.update(i, {
+			status: String(job.status),
+			...(typeof job.costMicroCents === 'number' ? { costMicroCents: job.costMicroCents } : {}),
+		});
+		if (job.status !== 'completed') {
+			if (continueOnFail) return failedJobItem(job, i);
+			throw jobFailedError(node, job, i);
+		}
+		const item: INodeExecutionData = { json: job, pairedItem: { item: i } };
+		if (!plan.download || halted) return item;
+		return await attachVideo(this, item, plan.binaryPropertyName, i, signal);
+	};
+
+	await Promise.all(
+		plans.map(async (plan) => {
+			if (!plan) return;
+			try {
+				results[plan.itemIndex] = [await runItem(plan)];
+			} catch (caught) {
+				const error = caught as Error;
+				if (continueOnFail && !isStopped(error)) {
+					results[plan.itemIndex] = [errorItem(error, plan.itemIndex, ledger.jobOf(plan.itemIndex))];
+					return;
+				}
+				if (!(error instanceof NotSubmitted)) failures.push({ itemIndex: plan.itemIndex, error });
+				halted ??= error;
+			}
+		}),
 	);
-	const summary = normalizeJob({ ...submitted, model: submitted.model ?? body.model, status: submitted.status ?? 'pending' });
-	const model = findModel(String(body.model));
-	if (model) {
-		const estimate = estimateCostMicroCents(model, body.input as IDataObject);
-		summary.estimatedCostMicroCents = estimate;
-		summary.estimatedCostUsd = microCentsToUsd(estimate);
-	}
-	if (!this.getNodeParameter('waitForCompletion', true)) return [{ json: summary, pairedItem: { item: itemIndex } }];
 
-	const finished = await pollUntilFinished(this, {
-		jobId: String(summary.jobId),
-		submittedAt,
-		estimatedCompletionTime: summary.estimatedCompletionTime,
-		timeoutMs,
-		itemIndex,
-	});
-	return [
-		await finishedJobItem(
-			this,
-			summary,
-			finished,
-			{ download: options.download === true, binaryPropertyName: options.binaryPropertyName as string },
-			itemIndex,
-		),
-	];
+	if (signal?.aborted || failures.some((f) => isStopped(f.error))) {
+		const jobs = ledger.jobs();
+		throw new NodeOperationError(node, `Stopped: ${jobs.length} Muvi job${jobs.length === 1 ? ' was' : 's were'} submitted before the stop`, {
+			description: `Nothing more was sent to Muvi after the stop.${describeJobs(jobs)}`,
+		});
+	}
+	if (failures.length > 0) {
+		const first = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
+		throw withJobList(first.error, ledger.jobs());
+	}
+	return [results.flat()];
 }

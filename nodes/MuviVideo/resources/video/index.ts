@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { modelProperties } from '../../models/properties';
 import { estimateCost, estimateCostDescription, prepareEstimateRequest } from './estimateCost';
-import { generateDescription, prepareJobRequest, submitAndWait } from './generate';
+import { generateDescription } from './generate';
 
 const showOnlyForVideo = { resource: ['video'] };
 
@@ -19,12 +19,8 @@ export const videoDescription: INodeProperties[] = [
 				name: 'Generate',
 				value: 'generate',
 				action: 'Generate a video',
+				// a custom operation (customOperations in MuviVideo.node.ts): submit, wait and download per item
 				description: 'Submit a video job, optionally wait for it and download the file',
-				routing: {
-					request: { method: 'POST', url: '/v1/jobs/submit' },
-					send: { preSend: [prepareJobRequest], paginate: true },
-					operations: { pagination: submitAndWait },
-				},
 			},
 			{
 				name: 'Estimate Cost',

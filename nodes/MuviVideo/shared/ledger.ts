@@ -1,0 +1,184 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+
+import { formatUsd } from './cost';
+
+/** One paid (or possibly paid) job of a node's run, by item. */
+export interface JobRecord {
+	itemIndex: number;
+	jobId: string;
+	/** the fingerprint of the item's input when the job was submitted */
+	fingerprint: string;
+	status: string;
+	costMicroCents?: number;
+	/** when the job was submitted (ms) */
+	submittedAt: number;
+	/** the submit's answer as the node outputs it */
+	summary: IDataObject;
+}
+
+/** A fingerprint of what an item asks Muvi to do: the same input on the same account means the same job. */
+export function inputFingerprint(account: string, request: IDataObject): string {
+	return createHash('sha256').update(JSON.stringify({ account, ...request })).digest('hex');
+}
+
+/** Jobs of each node run in this process, by execution, node and run index (bounded, oldest dropped first). */
+const runs = new Map<string, Map<number, JobRecord>>();
+const RUNS_MAX = 2000;
+
+/** Where a job is kept in the execution's custom data: at most 4 keys of 255 characters per node. */
+const CUSTOM_DATA_PARTS = 4;
+const CUSTOM_DATA_VALUE_MAX = 255;
+const ENTRY = /#(\d+)(?:r(\d+))?=([A-Za-z0-9_.:-]+)\/([0-9a-f]{8})/g;
+
+/**
+ * The node's record of the jobs it submitted in this run. n8n's Retry On Fail runs the node again in
+ * the same execution with the same run index: an item whose input is unchanged is attached to its
+ * job instead of being submitted again. Each job is also logged (n8n's logger, with execution and
+ * item) and written to the execution's custom data, which n8n saves with failed and stopped
+ * executions too, and which an editor Retry of the execution carries over.
+ */
+export class JobLedger {
+	private readonly records: Map<number, JobRecord>;
+
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly runIndex: number,
+		key: string,
+	) {
+		let records = runs.get(key);
+		if (!records) {
+			records = new Map();
+			runs.set(key, records);
+			if (runs.size > RUNS_MAX) runs.delete(runs.keys().next().value as string);
+		}
+		this.records = records;
+	}
+
+	static open(ctx: IExecuteFunctions): JobLedger {
+		const node = ctx.getNode();
+		let runIndex = 0;
+		try {
+			runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex) || 0;
+		} catch {
+			// no proxy outside a real run: run 0
+		}
+		return new JobLedger(ctx, runIndex, `${ctx.getExecutionId() ?? ''}\n${node.id ?? node.name}\n${runIndex}`);
+	}
+
+	/** The job an earlier try of this run submitted for this item with this same input. */
+	find(itemIndex: number, fingerprint: string): JobRecord | undefined {
+		const known = this.records.get(itemIndex);
+		if (known) return known.fingerprint === fingerprint ? known : undefined;
+		const saved = this.savedJobs().find((s) => s.itemIndex === itemIndex && s.runIndex === this.runIndex);
+		if (!saved || !fingerprint.startsWith(saved.fingerprint8)) return undefined;
+		const record: JobRecord = {
+			itemIndex,
+			jobId: saved.jobId,
+			fingerprint,
+			status: 'submitted earlier',
+			submittedAt: Date.now(),
+			summary: { jobId: saved.jobId, status: 'pending' },
+		};
+		this.records.set(itemIndex, record);
+		return record;
+	}
+
+	/** A job was just created: kept in memory, logged and written to the execution's custom data. */
+	record(record: JobRecord): void {
+		this.records.set(record.itemIndex, record);
+		const node = this.ctx.getNode();
+		const cost = record.costMicroCents !== undefined ? `, ${formatUsd(record.costMicroCents)} (${record.costMicroCents} micro-cents)` : '';
+		this.ctx.logger.info(
+			`Muvi job ${record.jobId} submitted by node "${node.name}" for item ${record.itemIndex + 1} (execution ${this.ctx.getExecutionId()}, workflow ${String(this.ctx.getWorkflow().id ?? '')}${cost})`,
+			{ executionId: this.ctx.getExecutionId(), nodeName: node.name, itemIndex: record.itemIndex, jobId: record.jobId },
+		);
+		this.save();
+	}
+
+	update(itemIndex: number, patch: Partial<Pick<JobRecord, 'status' | 'costMicroCents'>>): void {
+		const record = this.records.get(itemIndex);
+		if (record) Object.assign(record, patch);
+	}
+
+	jobOf(itemIndex: number): JobRecord | undefined {
+		return this.records.get(itemIndex);
+	}
+
+	/** Every job of this run, in item order. */
+	jobs(): JobRecord[] {
+		return [...this.records.values()].sort((a, b) => a.itemIndex - b.itemIndex);
+	}
+
+	private keyBase(): string {
+		const name = this.ctx.getNode().name.replace(/[^\p{L}\p{N}_]/gu, '_');
+		return `muvi_jobs_${name}`.slice(0, 46);
+	}
+
+	/** The execution's custom data, where this n8n has it for a node (not on every version and context). */
+	private customData(): IExecuteFunctions['customData'] | undefined {
+		try {
+			const data = this.ctx.customData;
+			return data && typeof data.set === 'function' ? data : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	private savedJobs(): Array<{ itemIndex: number; runIndex: number; jobId: string; fingerprint8: string }> {
+		const data = this.customData();
+		if (!data) return [];
+		const out: Array<{ itemIndex: number; runIndex: number; jobId: string; fingerprint8: string }> = [];
+		for (let part = 1; part <= CUSTOM_DATA_PARTS; part++) {
+			let value: string | undefined;
+			try {
+				value = data.get(part === 1 ? this.keyBase() : `${this.keyBase()}_${part}`);
+			} catch {
+				value = undefined;
+			}
+			if (typeof value !== 'string') continue;
+			for (const m of value.matchAll(ENTRY))
+				out.push({ itemIndex: Number(m[1]) - 1, runIndex: Number(m[2] ?? 0), jobId: m[3], fingerprint8: m[4] });
+		}
+		return out;
+	}
+
+	/**
+	 * Writes the run's jobs as `#<item>[r<run>]=<jobId>/<fingerprint>` entries, merged with what other
+	 * runs of the node saved. What does not fit stays in n8n's log.
+	 */
+	private save(): void {
+		const data = this.customData();
+		if (!data) return;
+		const entries = new Map<string, string>();
+		for (const s of this.savedJobs())
+			entries.set(`${s.itemIndex}:${s.runIndex}`, `#${s.itemIndex + 1}${s.runIndex ? `r${s.runIndex}` : ''}=${s.jobId}/${s.fingerprint8}`);
+		for (const r of this.jobs())
+			entries.set(
+				`${r.itemIndex}:${this.runIndex}`,
+				`#${r.itemIndex + 1}${this.runIndex ? `r${this.runIndex}` : ''}=${r.jobId}/${r.fingerprint.slice(0, 8)}`,
+			);
+		const parts: string[] = [''];
+		for (const entry of entries.values()) {
+			const last = parts[parts.length - 1];
+			if ((last ? last.length + 1 : 0) + entry.length <= CUSTOM_DATA_VALUE_MAX) parts[parts.length - 1] = last ? `${last} ${entry}` : entry;
+			else if (parts.length < CUSTOM_DATA_PARTS) parts.push(entry);
+		}
+		try {
+			parts.forEach((value, i) => data.set(i === 0 ? this.keyBase() : `${this.keyBase()}_${i + 1}`, value));
+		} catch {
+			// custom data is full (n8n keeps 10 keys an execution): the log line above has the job
+		}
+	}
+}
+
+/** The jobs of a run in words, for an error: item, job ID, status and cost, and how to collect them. */
+export function describeJobs(jobs: JobRecord[]): string {
+	if (jobs.length === 0) return '';
+	const lines = jobs.map((j) => {
+		const cost = j.costMicroCents !== undefined ? `, ${formatUsd(j.costMicroCents)}` : '';
+		const refunded = j.status === 'failed' || j.status === 'cancelled' ? ' (refunded)' : '';
+		return `item ${j.itemIndex + 1}: ${j.jobId} (${j.status}${refunded}${cost})`;
+	});
+	return ` Jobs of this run: ${lines.join('; ')}. They were paid and keep running at Muvi: collect each with Job → Wait for Completion and its job ID (a retry of this node in the same execution attaches to them instead of paying again).`;
+}
