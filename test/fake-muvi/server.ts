@@ -269,7 +269,21 @@ export type FaultKind =
 	/** The answer comes `ms` later than usual. */
 	| { kind: 'delay'; ms: number }
 	/** CDN downloads: full Content-Length announced, only `bytes` (default: half) sent, then the socket is closed. */
-	| { kind: 'truncate-body'; bytes?: number };
+	| { kind: 'truncate-body'; bytes?: number }
+	/**
+	 * The request is handled (a submit creates and charges its job), then an error answer replaces the
+	 * real one: what a gateway or proxy in front of Muvi does when its upstream was slow or cut (a 502,
+	 * 503 or 504 HTML page, no Muvi error code), or a 500 from Muvi after the job was queued. `html`
+	 * sends a proxy's HTML page; otherwise the standard error envelope with `code`.
+	 */
+	| { kind: 'status-after-accept'; status: number; code?: string; message?: string; html?: boolean }
+	/** Nothing is handled; the answer is a redirect (default 307) to `location`, e.g. another host. */
+	| { kind: 'redirect'; location: string; status?: number }
+	/**
+	 * An error answer (nothing handled) whose message repeats the request's Authorization header, as a
+	 * careless error page might: the client must not pass it on.
+	 */
+	| { kind: 'echo-auth'; status: number; code: string };
 
 export type FaultKindName = FaultKind['kind'];
 
@@ -288,6 +302,8 @@ export interface FaultSpec {
 	headers?: Record<string, string>;
 	ms?: number;
 	bytes?: number;
+	html?: boolean;
+	location?: string;
 }
 
 export interface ActiveFault {
@@ -747,6 +763,15 @@ export class FakeMuviServer {
 				return { kind: 'delay', ms: spec.ms ?? 1000 };
 			case 'truncate-body':
 				return { kind: 'truncate-body', bytes: spec.bytes };
+			case 'status-after-accept':
+				if (typeof spec.status !== 'number') throw new Error("fault kind 'status-after-accept' needs status");
+				return { kind: 'status-after-accept', status: spec.status, code: spec.code, message: spec.message, html: spec.html };
+			case 'redirect':
+				if (typeof spec.location !== 'string') throw new Error("fault kind 'redirect' needs location");
+				return { kind: 'redirect', location: spec.location, status: spec.status };
+			case 'echo-auth':
+				if (typeof spec.status !== 'number' || typeof spec.code !== 'string') throw new Error("fault kind 'echo-auth' needs status and code");
+				return { kind: 'echo-auth', status: spec.status, code: spec.code };
 			case 'malformed-json':
 			case 'reset-before-read':
 			case 'reset-after-accept':
@@ -1017,6 +1042,12 @@ export class FakeMuviServer {
 			req.socket.destroy();
 			return;
 		}
+		if (fault?.kind === 'redirect') {
+			await readBody(req, MAX_JSON_BODY);
+			res.writeHead(fault.status ?? 307, { location: fault.location, 'content-length': 0 });
+			res.end();
+			return;
+		}
 
 		const { buffer, tooLarge } = await readBody(req, MAX_JSON_BODY);
 		rec.bodyBytes = buffer.length;
@@ -1043,6 +1074,9 @@ export class FakeMuviServer {
 		let result: ApiResult;
 		if (fault?.kind === 'status') {
 			result = this.errorResult(new ApiError(fault.status, fault.code, fault.message ?? `Injected ${fault.code}`, fault.details ?? {}, fault.headers ?? {}), requestId);
+		} else if (fault?.kind === 'echo-auth') {
+			const auth = String(req.headers.authorization ?? '');
+			result = this.errorResult(new ApiError(fault.status, fault.code, `Request rejected (authorization: ${auth})`), requestId);
 		} else if (tooLarge) {
 			result = this.errorResult(new ApiError(413, 'VALIDATION_ERROR', 'Request body too large'), requestId);
 		} else if (parseError) {
@@ -1063,6 +1097,17 @@ export class FakeMuviServer {
 				const text = JSON.stringify(result.body);
 				res.writeHead(200, { 'content-type': 'application/json' });
 				res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+				return;
+			}
+			case 'status-after-accept': {
+				if (fault.html) {
+					const page = `<html><head><title>${fault.status} Service Temporarily Unavailable</title></head><body><center><h1>${fault.status}</h1></center><hr><center>nginx</center></body></html>`;
+					res.writeHead(fault.status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+					res.end(page);
+					return;
+				}
+				const code = fault.code ?? 'INTERNAL_ERROR';
+				this.sendJson(res, this.errorResult(new ApiError(fault.status, code, fault.message ?? `Injected ${code}`), requestId));
 				return;
 			}
 		}

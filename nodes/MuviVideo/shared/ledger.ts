@@ -96,6 +96,15 @@ export class JobLedger {
 		this.save();
 	}
 
+	/** A submit whose answer was lost: the job may exist. Logged with the candidates from Muvi's job list. */
+	notePossibleJob(itemIndex: number, candidates: string[]): void {
+		const node = this.ctx.getNode();
+		this.ctx.logger.warn(
+			`Muvi job may exist for item ${itemIndex + 1} of node "${node.name}" (execution ${this.ctx.getExecutionId()}): the submit's answer was lost; candidates from Muvi's job list: ${candidates.join(', ') || 'none seen yet'}`,
+			{ executionId: this.ctx.getExecutionId(), nodeName: node.name, itemIndex, candidates },
+		);
+	}
+
 	update(itemIndex: number, patch: Partial<Pick<JobRecord, 'status' | 'costMicroCents'>>): void {
 		const record = this.records.get(itemIndex);
 		if (record) Object.assign(record, patch);

@@ -3,7 +3,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 
 import { muviApiError } from './errors';
-import { pause, StoppedError, throwIfStopped } from './pause';
+import { pause, StoppedError } from './pause';
 import {
 	CREDENTIAL_TYPE,
 	errorInfo,
@@ -45,9 +45,11 @@ export function possibleJobsOf(error: unknown): string[] | undefined {
  */
 async function candidateJobs(ctx: MuviContext, model: string, since: number, signal?: AbortSignal): Promise<string[] | undefined> {
 	let found: string[] | undefined;
-	for (const waitMs of [1000, 3000]) {
-		await pause(waitMs, signal);
-		const answer = await sendOnce(ctx, { method: 'GET', path: '/v1/jobs', qs: { limit: 100, modelId: model }, timeout: 30_000, abortSignal: signal });
+	// after a Stop one quick look is all there is time for
+	for (const waitMs of signal?.aborted ? [500] : [1000, 3000]) {
+		if (signal?.aborted) await sleep(waitMs);
+		else await pause(waitMs, signal);
+		const answer = await sendOnce(ctx, { method: 'GET', path: '/v1/jobs', qs: { limit: 100, modelId: model }, timeout: 30_000, survivesStop: true });
 		if (answer.network || answer.malformed || answer.status < 200 || answer.status >= 300) continue;
 		const page = unwrap(answer.body) as IDataObject;
 		if (!Array.isArray(page.jobs)) continue;
@@ -259,7 +261,13 @@ export async function submitJob(ctx: MuviContext, request: SubmitRequest): Promi
 		let answer: RawAnswer | undefined;
 		try {
 			// no abort signal on the submit itself: once sent, its answer is worth more than a prompt stop
-			answer = await sendOnce(ctx, { method: 'POST', path: '/v1/jobs/submit', body, timeout: Math.max(1000, Math.min(60_000, budgetMs)) });
+			answer = await sendOnce(ctx, {
+				method: 'POST',
+				path: '/v1/jobs/submit',
+				body,
+				timeout: Math.max(1000, Math.min(60_000, budgetMs)),
+				survivesStop: true,
+			});
 		} finally {
 			// sendOnce reports failures rather than throwing; if it throws anyway, the queue must not wait for this submit
 			if (answer === undefined) gate.leave(turn, 'other');
@@ -314,7 +322,6 @@ export async function submitJob(ctx: MuviContext, request: SubmitRequest): Promi
 				: info.code && !answer.malformed
 					? `HTTP ${answer.status} ${info.code}`
 					: `HTTP ${answer.status} without a Muvi error code`;
-		throwIfStopped(signal);
 		throw unknownOutcomeError(ctx, lost, itemIndex, await candidateJobs(ctx, model, sentAt, signal).catch(() => undefined));
 	}
 }

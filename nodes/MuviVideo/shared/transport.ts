@@ -30,11 +30,11 @@ export async function getBaseUrl(ctx: MuviContext): Promise<string> {
 }
 
 /** The credential's base URL and the secrets that must never come back out of an answer. */
-async function connection(ctx: MuviContext): Promise<{ baseUrl: string; secrets: string[] }> {
+async function connection(ctx: MuviContext): Promise<{ baseUrl: string; secrets: string[]; apiKey: string }> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const raw = String(credentials.baseUrl || DEFAULT_BASE_URL).trim();
 	const secrets = [credentials.apiKey, credentials.webhookSecret].filter((s): s is string => typeof s === 'string' && s !== '');
-	return { baseUrl: raw.replace(/\/+$/, ''), secrets };
+	return { baseUrl: raw.replace(/\/+$/, ''), secrets, apiKey: String(credentials.apiKey ?? '') };
 }
 
 /** Accepts both envelopes the docs show: flat bodies, and `{ success, data, requestId }`. */
@@ -110,6 +110,12 @@ export interface MuviCall {
 	timeout?: number;
 	/** n8n's Stop: ends a request in flight */
 	abortSignal?: AbortSignal;
+	/**
+	 * The answer must arrive even after a Stop (a submit already sent: its job ID is what makes the
+	 * paid job findable). n8n's authenticated request helper aborts every request at Stop, so this call
+	 * adds the credential's Bearer header itself.
+	 */
+	survivesStop?: boolean;
 }
 
 export interface RawAnswer {
@@ -130,7 +136,7 @@ export interface RawAnswer {
  * answer is scrubbed of the key and any `Bearer …` text before anyone reads it.
  */
 export async function sendOnce(ctx: MuviContext, call: MuviCall): Promise<RawAnswer> {
-	const { baseUrl, secrets } = await connection(ctx);
+	const { baseUrl, secrets, apiKey } = await connection(ctx);
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: `${baseUrl}${call.path}`,
@@ -145,11 +151,11 @@ export async function sendOnce(ctx: MuviContext, call: MuviCall): Promise<RawAns
 		...(call.abortSignal ? { abortSignal: call.abortSignal } : {}),
 	};
 	try {
-		const res = (await ctx.helpers.httpRequestWithAuthentication.call(
-			ctx,
-			CREDENTIAL_TYPE,
-			options,
-		)) as IN8nHttpFullResponse;
+		const res = (
+			call.survivesStop
+				? await ctx.helpers.httpRequest({ ...options, headers: { ...options.headers, Authorization: `Bearer ${apiKey}` } })
+				: await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
+		) as IN8nHttpFullResponse;
 		let body: unknown = res.body;
 		let malformed = false;
 		if (typeof body === 'string') {

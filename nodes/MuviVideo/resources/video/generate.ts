@@ -232,6 +232,8 @@ export async function generate(this: IExecuteFunctions): Promise<INodeExecutionD
 				results[plan.itemIndex] = [await runItem(plan)];
 			} catch (caught) {
 				const error = caught as Error;
+				const possible = possibleJobsOf(error);
+				if (possible) ledger.notePossibleJob(plan.itemIndex, possible);
 				if (continueOnFail && !isStopped(error)) {
 					results[plan.itemIndex] = [errorItem(error, plan.itemIndex, ledger.jobOf(plan.itemIndex))];
 					return;
@@ -242,10 +244,14 @@ export async function generate(this: IExecuteFunctions): Promise<INodeExecutionD
 		}),
 	);
 
+	const lost = failures
+		.filter((f) => possibleJobsOf(f.error) !== undefined)
+		.map((f) => `item ${f.itemIndex + 1}: a job may exist (answer lost${possibleJobsOf(f.error)!.length ? `; candidates ${possibleJobsOf(f.error)!.join(', ')}` : ''})`);
+	const lostNote = lost.length ? ` ${lost.join('; ')}.` : '';
 	if (signal?.aborted || failures.some((f) => isStopped(f.error))) {
 		const jobs = ledger.jobs();
 		throw new NodeOperationError(node, `Stopped: ${jobs.length} Muvi job${jobs.length === 1 ? ' was' : 's were'} submitted before the stop`, {
-			description: `Nothing more was sent to Muvi after the stop.${describeJobs(jobs)}`,
+			description: `Nothing more was sent to Muvi after the stop.${describeJobs(jobs)}${lostNote}`,
 		});
 	}
 	if (failures.length > 0) {
