@@ -181,6 +181,11 @@ export interface FakeMuviOptions {
 	/** Accept http:// webhook URLs on loopback hosts (simulator / e2e). Default false (https only, as documented). */
 	allowHttpWebhooks?: boolean;
 
+	/**
+	 * A new job shows in GET /v1/jobs only this long after it was created (a list served from a replica
+	 * or cache lags behind; the docs promise nothing about it). Default 0.
+	 */
+	jobListLagMs?: number;
 	/** Added before every API response (not CDN, not control). Default 0. */
 	latencyMs?: number;
 	/** Seed for job/request/file ids, so runs are reproducible. */
@@ -235,6 +240,7 @@ const DEFAULTS: ResolvedOptions = {
 	webhookTimestampOffsetSeconds: 0,
 	webhookDuplicates: 0,
 	allowHttpWebhooks: false,
+	jobListLagMs: 0,
 	latencyMs: 0,
 	idSeed: 'fake-muvi',
 };
@@ -1524,6 +1530,7 @@ export class FakeMuviServer {
 		}
 		const all = [...this.jobs.values()]
 			.filter((j) => j.account === auth.account)
+			.filter((j) => Date.now() - j.createdAtMs >= this.opts.jobListLagMs)
 			.filter((j) => status === null || j.status === status)
 			.filter((j) => modelId === null || (this.opts.modelIdFilter === 'id' ? j.modelId === modelId : j.model === modelId))
 			// newest first; seq breaks ties between jobs created in the same millisecond

@@ -124,7 +124,10 @@ describe('a batch of 5 items', () => {
 
 		expect(fake.stats.submitsReceived).toBe(0);
 		expect(result.error?.message).toBe('Item 3: "Prompt" (prompt) is required for Kling 3.0 Standard — Text to Video');
+		// a NodeOperationError without an HTTP code: the editor shows no "Error code" line for it
 		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.httpCode).toBeUndefined();
+		expect(result.error?.description).toContain('Nothing was sent to Muvi for any item');
 	});
 });
 
@@ -206,6 +209,19 @@ describe("the editor's Retry of a failed execution", () => {
 });
 
 describe("Muvi's answers after the job was created", () => {
+	test.concurrent('a cut connection, the job visible in the list only 2.5 s later: not sent again, the error names it', async () => {
+		const fake = await startFake({ jobListLagMs: 2500 });
+		fake.injectFault({ route: 'submit', kind: 'reset-after-accept' });
+		const result = await run(fake, generate());
+
+		expect(submits(fake)).toHaveLength(1);
+		expect(fake.stats.jobsCreated).toBe(1);
+		const [jobId] = fake.jobs.keys();
+		expect(result.error?.message).toBe("The video job may have been created, but Muvi's answer was lost (the connection was cut)");
+		expect(result.error?.description).toContain(jobId);
+		expect(logLines.some((l) => l.text.includes('Muvi job may exist for item 1') && l.text.includes(jobId))).toBe(true);
+	});
+
 	test.concurrent('a 503 HTML page from a proxy: one submit, one job, "a job may exist" naming it', async () => {
 		const fake = await startFake();
 		fake.injectFault({ route: 'submit', kind: 'status-after-accept', status: 503, html: true });

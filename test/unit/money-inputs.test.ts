@@ -1,0 +1,68 @@
+import { scrubSecrets, scrubText } from '../../nodes/MuviVideo/shared/secrets';
+import { describeJobs, inputFingerprint } from '../../nodes/MuviVideo/shared/ledger';
+import { parseFlag, parseNonNegative } from '../../nodes/MuviVideo/shared/validation';
+
+describe('values from sheets and forms', () => {
+	test.each([
+		[true, true],
+		[false, false],
+		['true', true],
+		['false', false],
+		[' TRUE ', true],
+		['False', false],
+		['yes', undefined],
+		['no', undefined],
+		[1, undefined],
+		[0, undefined],
+		['', undefined],
+		[null, undefined],
+	])('switch %j → %j', (given, expected) => expect(parseFlag(given)).toBe(expected));
+
+	test.each([
+		[0, 0],
+		[2.5, 2.5],
+		['10', 10],
+		[' 0.40 ', 0.4],
+		[NaN, undefined],
+		[Infinity, undefined],
+		[-1, undefined],
+		['-5', undefined],
+		['abc', undefined],
+		['', undefined],
+		[true, undefined],
+		[null, undefined],
+	])('amount %j → %j', (given, expected) => expect(parseNonNegative(given)).toBe(expected));
+});
+
+describe('secrets in what Muvi sends back', () => {
+	const key = 'pb_live_secret_key_123';
+	test('the key and any Bearer token are replaced, deep inside a body', () => {
+		expect(scrubText(`bad key ${key}`, [key])).toBe('bad key [redacted]');
+		expect(scrubText('Authorization: Bearer abc.def-123', [])).toBe('Authorization: Bearer [redacted]');
+		expect(scrubSecrets({ error: { message: `x ${key} y`, details: [{ k: `Bearer ${key}` }] }, n: 3 }, [key])).toEqual({
+			error: { message: 'x [redacted] y', details: [{ k: 'Bearer [redacted]' }] },
+			n: 3,
+		});
+	});
+	test('short strings are not treated as secrets (an empty key must not blank every answer)', () => {
+		expect(scrubText('hello', ['', 'ab'])).toBe('hello');
+	});
+});
+
+describe('the job ledger', () => {
+	test('the fingerprint changes with the input and the account, not with key order of the caller', () => {
+		const a = inputFingerprint('https://api.muvi.video', { model: 'm', input: { prompt: 'x' } });
+		expect(inputFingerprint('https://api.muvi.video', { model: 'm', input: { prompt: 'x' } })).toBe(a);
+		expect(inputFingerprint('https://api.muvi.video', { model: 'm', input: { prompt: 'y' } })).not.toBe(a);
+		expect(inputFingerprint('https://api.pixelbyte.app', { model: 'm', input: { prompt: 'x' } })).not.toBe(a);
+	});
+	test('the job list of an error names item, job, status and cost, and how to collect them', () => {
+		const text = describeJobs([
+			{ itemIndex: 0, jobId: 'job_a', fingerprint: 'f', status: 'completed', costMicroCents: 420_000, submittedAt: 0, summary: {} },
+			{ itemIndex: 1, jobId: 'job_b', fingerprint: 'f', status: 'failed', costMicroCents: 420_000, submittedAt: 0, summary: {} },
+		]);
+		expect(text).toContain('item 1: job_a (completed, $0.42); item 2: job_b (failed (refunded), $0.42)');
+		expect(text).toContain('Job → Wait for Completion');
+		expect(describeJobs([])).toBe('');
+	});
+});
