@@ -66,3 +66,29 @@ describe('the job ledger', () => {
 		expect(describeJobs([])).toBe('');
 	});
 });
+
+describe('the job ledger on n8n 1.x (no this.customData: $execution.customData of the data proxy)', () => {
+	test('records the job there and finds it again for a retry with the same input', async () => {
+		const { JobLedger } = await import('../../nodes/MuviVideo/shared/ledger');
+		const saved: Record<string, string> = {};
+		const customData = { set: (k: string, v: string) => (saved[k] = v), setAll: () => undefined, get: (k: string) => saved[k], getAll: () => ({ ...saved }) };
+		const logged: string[] = [];
+		const ctx = (executionId: string) =>
+			({
+				getNode: () => ({ id: 'n1', name: 'Muvi Video' }),
+				getExecutionId: () => executionId,
+				getWorkflow: () => ({ id: 'wf' }),
+				logger: { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m) },
+				getWorkflowDataProxy: () => ({ $runIndex: 0, $execution: { customData } }),
+			}) as never;
+		const first = JobLedger.open(ctx('exec-1'));
+		first.record({ itemIndex: 1, jobId: 'job_abc', fingerprint: 'deadbeefcafe', status: 'pending', submittedAt: 0, summary: {} });
+		expect(saved).toEqual({ muvi_jobs_Muvi_Video: '#2=job_abc/deadbeef' });
+		expect(logged[0]).toBe('Muvi job job_abc submitted by node "Muvi Video" for item 2 (execution exec-1, workflow wf)');
+		// the editor's Retry: a new execution ID, the old custom data carried over
+		const retry = JobLedger.open(ctx('exec-2'));
+		expect(retry.find(1, 'deadbeefcafe')?.jobId).toBe('job_abc');
+		expect(retry.find(1, 'ffffffffffff')).toBeUndefined();
+		expect(retry.find(0, 'deadbeefcafe')).toBeUndefined();
+	});
+});

@@ -124,11 +124,21 @@ export class JobLedger {
 		return `muvi_jobs_${name}`.slice(0, 46);
 	}
 
-	/** The execution's custom data, where this n8n has it for a node (not on every version and context). */
+	/**
+	 * The execution's custom data: `this.customData` in n8n 2.x; n8n 1.x offers it to nodes only as
+	 * `$execution.customData` of the workflow data proxy (the same object the Execution Data node uses).
+	 */
 	private customData(): IExecuteFunctions['customData'] | undefined {
+		const usable = (data: unknown) =>
+			data && typeof (data as IExecuteFunctions['customData']).set === 'function' ? (data as IExecuteFunctions['customData']) : undefined;
 		try {
-			const data = this.ctx.customData;
-			return data && typeof data.set === 'function' ? data : undefined;
+			const direct = usable((this.ctx as Partial<IExecuteFunctions>).customData);
+			if (direct) return direct;
+		} catch {
+			// not in this n8n version or context
+		}
+		try {
+			return usable((this.ctx.getWorkflowDataProxy(0) as { $execution?: { customData?: unknown } }).$execution?.customData);
 		} catch {
 			return undefined;
 		}
