@@ -79,6 +79,18 @@ describe('n8n Retry On Fail (3 tries) attaches to the jobs it paid for', () => {
 		expect(result.error?.description).toMatch(/item 1: job_\w+ \(completed.*item 2: job_\w+ \(pending.*item 3: job_\w+ \(completed/);
 	});
 
+	test.concurrent("item 1's submit gets a 500 after Muvi created the job: no try sends it again, nor spends on item 2", async () => {
+		const fake = await startFake();
+		fake.injectFault({ route: 'submit', kind: 'status-after-accept', status: 500, code: 'INTERNAL_ERROR' });
+		const result = await run(fake, generate(), { items: [{ prompt: 'one' }, { prompt: 'two' }], ...retry3 });
+
+		// the failed submit stops the ones after it (no Continue On Fail), on every try
+		expect(jobsPerPrompt(fake)).toEqual({ one: 1 });
+		expect(submits(fake)).toHaveLength(1);
+		expect(result.error?.message).toBe("Item 1: an earlier try's submit may have created a job; not sent again");
+		expect(customData(result)).toMatch(/#1=\?\/[0-9a-f]{8}/);
+	});
+
 	test.concurrent('with Continue On Fail, item 1 fails: n8n retries the node, still one job per item; the failed item carries jobId', async () => {
 		const fake = await startFake();
 		const result = await run(fake, generate(), {

@@ -29,7 +29,10 @@ const RUNS_MAX = 2000;
 /** Where a job is kept in the execution's custom data: at most 4 keys of 255 characters per node. */
 const CUSTOM_DATA_PARTS = 4;
 const CUSTOM_DATA_VALUE_MAX = 255;
-const ENTRY = /#(\d+)(?:r(\d+))?=([A-Za-z0-9_.:-]+)\/([0-9a-f]{8})/g;
+/** `#<item>[r<run>]=<jobId>/<fingerprint>`; `?` for a job ID stands for "a job may exist" (answer lost) */
+const ENTRY = /#(\d+)(?:r(\d+))?=([A-Za-z0-9_.:-]+|\?)\/([0-9a-f]{8})/g;
+/** The job ID of an item whose submit may have created a job (its answer was lost). */
+export const UNKNOWN_JOB = '?';
 
 /**
  * The node's record of the jobs it submitted in this run. n8n's Retry On Fail runs the node again in
@@ -76,7 +79,7 @@ export class JobLedger {
 			itemIndex,
 			jobId: saved.jobId,
 			fingerprint,
-			status: 'submitted earlier',
+			status: saved.jobId === UNKNOWN_JOB ? 'unknown' : 'submitted earlier',
 			submittedAt: Date.now(),
 			summary: { jobId: saved.jobId, status: 'pending' },
 		};
@@ -96,8 +99,15 @@ export class JobLedger {
 		this.save();
 	}
 
-	/** A submit whose answer was lost: the job may exist. Logged with the candidates from Muvi's job list. */
-	notePossibleJob(itemIndex: number, candidates: string[]): void {
+	/**
+	 * A submit whose answer was lost: the job may exist. Kept like a job (so no retry sends the item
+	 * again) and logged with the candidates from Muvi's job list.
+	 */
+	notePossibleJob(itemIndex: number, fingerprint: string, candidates: string[]): void {
+		if (!this.records.has(itemIndex)) {
+			this.records.set(itemIndex, { itemIndex, jobId: UNKNOWN_JOB, fingerprint, status: 'unknown', submittedAt: Date.now(), summary: {} });
+			this.save();
+		}
 		const node = this.ctx.getNode();
 		this.ctx.logger.warn(
 			`Muvi job may exist for item ${itemIndex + 1} of node "${node.name}" (execution ${this.ctx.getExecutionId()}): the submit's answer was lost; candidates from Muvi's job list: ${candidates.join(', ') || 'none seen yet'}`,
@@ -114,8 +124,12 @@ export class JobLedger {
 		return this.records.get(itemIndex);
 	}
 
-	/** Every job of this run, in item order. */
+	/** Every job of this run, in item order (not the submits whose answer was lost). */
 	jobs(): JobRecord[] {
+		return this.allRecords().filter((r) => r.jobId !== UNKNOWN_JOB);
+	}
+
+	private allRecords(): JobRecord[] {
 		return [...this.records.values()].sort((a, b) => a.itemIndex - b.itemIndex);
 	}
 
@@ -172,7 +186,7 @@ export class JobLedger {
 		const entries = new Map<string, string>();
 		for (const s of this.savedJobs())
 			entries.set(`${s.itemIndex}:${s.runIndex}`, `#${s.itemIndex + 1}${s.runIndex ? `r${s.runIndex}` : ''}=${s.jobId}/${s.fingerprint8}`);
-		for (const r of this.jobs())
+		for (const r of this.allRecords())
 			entries.set(
 				`${r.itemIndex}:${this.runIndex}`,
 				`#${r.itemIndex + 1}${this.runIndex ? `r${this.runIndex}` : ''}=${r.jobId}/${r.fingerprint.slice(0, 8)}`,

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { microCentsToUsd } from '../../shared/cost';
 import { binaryPropertyOption, downloadVideoOption, timeoutOption } from '../../shared/descriptions';
 import { attachVideo } from '../../shared/download';
-import { describeJobs, inputFingerprint, JobLedger, type JobRecord } from '../../shared/ledger';
+import { describeJobs, inputFingerprint, JobLedger, UNKNOWN_JOB, type JobRecord } from '../../shared/ledger';
 import { failedJobItem, jobAfterWait, jobFailedError, normalizeJob } from '../../shared/output';
 import { isStopped, throwIfStopped } from '../../shared/pause';
 import { possibleJobsOf, submitJob } from '../../shared/submit';
@@ -104,7 +104,7 @@ class NotSubmitted extends Error {}
 function errorItem(error: Error & { description?: unknown }, itemIndex: number, job?: JobRecord): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (typeof error.description === 'string' && error.description) json.errorDescription = error.description;
-	if (job) {
+	if (job && job.jobId !== UNKNOWN_JOB) {
 		json.jobId = job.jobId;
 		json.status = job.status;
 		if (job.costMicroCents !== undefined) {
@@ -158,14 +158,25 @@ export async function generate(this: IExecuteFunctions): Promise<INodeExecutionD
 	let submitTurn: Promise<unknown> = Promise.resolve();
 	const failures: Array<{ itemIndex: number; error: Error }> = [];
 
+	/** An earlier try lost the answer to this item's submit: sending it again could pay twice. */
+	const mayExistAlready = (itemIndex: number) =>
+		new NodeOperationError(node, `Item ${itemIndex + 1}: an earlier try's submit may have created a job; not sent again`, {
+			itemIndex,
+			description:
+				"The answer to that submit was lost, so a job may exist and be paid. Check your recent jobs (Muvi dashboard, or this node: Job → Get Many); to submit the item anyway, run the workflow again (a new execution).",
+		});
+	const fingerprints = new Map<number, string>();
+
 	const runItem = async (plan: JobPlan): Promise<INodeExecutionData> => {
 		const i = plan.itemIndex;
 		const fingerprint = inputFingerprint(account, {
 			...plan.body,
 			files: plan.checkedFiles.map(({ field, files }) => [field.apiName, files.map((f) => [f.fileName, f.size, f.mimeType])]),
 		});
+		fingerprints.set(i, fingerprint);
 		const submitStep = async (): Promise<{ record: JobRecord; attached: boolean }> => {
 			const earlier = ledger.find(i, fingerprint);
+			if (earlier?.jobId === UNKNOWN_JOB) throw mayExistAlready(i);
 			if (earlier) return { record: earlier, attached: true };
 			if (halted) throw new NotSubmitted();
 			throwIfStopped(signal);
@@ -196,8 +207,17 @@ export async function generate(this: IExecuteFunctions): Promise<INodeExecutionD
 			ledger.record(record);
 			return { record, attached: false };
 		};
-		// submits go out one at a time, in item order; waiting happens side by side
-		const turn = submitTurn.then(submitStep);
+		// submits go out one at a time, in item order; waiting happens side by side. A failed submit
+		// (without Continue On Fail) stops the submits after it before they are sent.
+		const turn = submitTurn.then(async () => {
+			try {
+				return await submitStep();
+			} catch (caught) {
+				const error = caught as Error;
+				if (!continueOnFail && !(error instanceof NotSubmitted)) halted ??= error;
+				throw error;
+			}
+		});
 		submitTurn = turn.catch(() => undefined);
 		const { record, attached } = await turn;
 		if (!plan.wait) return { json: record.summary, pairedItem: { item: i } };
@@ -233,7 +253,7 @@ export async function generate(this: IExecuteFunctions): Promise<INodeExecutionD
 			} catch (caught) {
 				const error = caught as Error;
 				const possible = possibleJobsOf(error);
-				if (possible) ledger.notePossibleJob(plan.itemIndex, possible);
+				if (possible) ledger.notePossibleJob(plan.itemIndex, fingerprints.get(plan.itemIndex) ?? '', possible);
 				if (continueOnFail && !isStopped(error)) {
 					results[plan.itemIndex] = [errorItem(error, plan.itemIndex, ledger.jobOf(plan.itemIndex))];
 					return;
