@@ -118,3 +118,73 @@ describe('the workflow timeout ends the execution while its jobs run', () => {
 		for (const job of jobs) expect(saved).toContain(job.jobId);
 	}, 180_000);
 });
+
+describe("Muvi's answers around the submit (faults injected in the fake)", () => {
+	const stats = () => fake<{ jobsCreated: number; submitsReceived: number }>('/stats');
+	const injectSubmitFault = (spec: Record<string, unknown>) => fake('/faults', { method: 'POST', body: JSON.stringify({ route: 'submit', ...spec }) });
+	afterEach(async () => {
+		await fake('/faults', { method: 'DELETE' });
+	});
+
+	test('a 503 HTML page after the job was created: one submit, one job, "a job may exist" naming it', async () => {
+		const before = await stats();
+		await injectSubmitFault({ kind: 'status-after-accept', status: 503, html: true });
+		const run = await executeWorkflow('muviE2eMoneySngl');
+		const after = await stats();
+
+		expect(after.submitsReceived - before.submitsReceived).toBe(1);
+		expect(after.jobsCreated - before.jobsCreated).toBe(1);
+		const newest = (await jobsWith('e2e single: ')).sort((a, b) => String(b.jobId).localeCompare(String(a.jobId)));
+		const { message, description } = nodeError(run.execution);
+		expect(message).toBe("The video job may have been created, but Muvi's answer was lost (HTTP 503 without a Muvi error code)");
+		expect(newest.some((j) => description.includes(j.jobId))).toBe(true);
+	}, 180_000);
+
+	test("Muvi's message echoes the key: n8n never stores or prints it", async () => {
+		await injectSubmitFault({ kind: 'echo-auth', status: 400, code: 'INVALID_INPUT' });
+		const run = await executeWorkflow('muviE2eMoneySngl');
+
+		const { description } = nodeError(run.execution);
+		expect(description).toContain('Bearer [redacted]');
+		expect(JSON.stringify(run.execution)).not.toContain(env.apiKey);
+		expect(run.cli.output).not.toContain(env.apiKey);
+		expect(readFileSync(logFiles.server, 'utf8')).not.toContain(env.apiKey);
+	}, 180_000);
+
+	test('a 307 redirect to another host: not followed, the key never reaches that host', async () => {
+		const { createServer } = await import('node:http');
+		const seen: Array<{ url?: string; authorization?: string }> = [];
+		const other = createServer((req, res) => {
+			seen.push({ url: req.url, authorization: req.headers.authorization });
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end('{"jobId":"job_elsewhere","status":"pending"}');
+		});
+		await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+		const port = (other.address() as { port: number }).port;
+		try {
+			await injectSubmitFault({ kind: 'redirect', location: `http://127.0.0.1:${port}/v1/jobs/submit` });
+			const run = await executeWorkflow('muviE2eMoneySngl');
+
+			expect(seen).toEqual([]);
+			expect(nodeError(run.execution).message).toMatch(/redirect \(HTTP 307\) to http:\/\/127\.0\.0\.1:\d+ while submitting the job; the node does not follow it/);
+		} finally {
+			other.close();
+		}
+	}, 180_000);
+});
+
+describe('switches from a sheet', () => {
+	test('"false" and "FALSE" are sent as "false"; "yes" is refused before anything is sent for any item', async () => {
+		const refused = await executeWorkflow('muviE2eMoneyShet');
+		expect(await jobsWith('e2e sheet ')).toHaveLength(0);
+		expect(nodeError(refused.execution).message).toMatch(/^Item 3: .* must be true or false$/);
+
+		const ok = await executeWorkflow('muviE2eMoneyShOk');
+		expect(ok.execution.status).toBe('success');
+		const jobs = (await jobsWith('e2e sheetok ')).sort((a, b) => String(a.input.prompt).localeCompare(String(b.input.prompt)));
+		expect(jobs.map((j) => [j.input.prompt, j.input.has_sound, j.costMicroCents])).toEqual([
+			['e2e sheetok one', 'false', 420_000],
+			['e2e sheetok two', 'true', 630_000],
+		]);
+	}, 180_000);
+});
