@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { env, executeWorkflow, executionsOf, fake, httpJson, logFiles, readState, sleep, type Execution, type FakeJob } from './support/n8n';
+import { env, executeWorkflow, executionsOf, fake, httpJson, logFiles, readState, runN8n, runView, sleep, type Execution, type FakeJob } from './support/n8n';
 
 const jobsWith = async (prefix: string) => (await fake<FakeJob[]>('/jobs')).filter((j) => String(j.input.prompt).startsWith(prefix));
 
@@ -105,8 +105,14 @@ describe('the workflow timeout ends the execution while its jobs run', () => {
 
 	test('3 jobs, each once; the execution is canceled and the job IDs are in n8n\'s log and custom data', async () => {
 		await fake('/options', { method: 'POST', body: JSON.stringify({ modelDurationsMs: { 'kling/kling-3.0-pro/text-to-video': 120_000 } }) });
-		const run = await executeWorkflow('muviE2eMoneyTmot');
-		await sleep(2000);
+		// like executeWorkflow, but a canceled execution can take a while to be stored on a busy machine
+		const before = new Set((await executionsOf('muviE2eMoneyTmot')).map((e) => e.id));
+		const cli = await runN8n(['execute', '--id=muviE2eMoneyTmot', '--rawOutput'], 120_000);
+		let execution: Execution | undefined;
+		for (const deadline = Date.now() + 90_000; !execution && Date.now() < deadline; await sleep(500))
+			execution = (await executionsOf('muviE2eMoneyTmot')).find((e) => !before.has(e.id) && !['new', 'running'].includes(e.status));
+		if (!execution) throw new Error(`no stored execution; the CLI (exit ${cli.code}) said:\n${cli.output.slice(-3000)}`);
+		const run = { cli, execution, ...runView(execution) };
 		const jobs = await jobsWith('e2e timeout ');
 
 		expect(jobs).toHaveLength(3);
