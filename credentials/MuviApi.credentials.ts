@@ -51,11 +51,38 @@ export class MuviApi implements ICredentialType {
 		},
 	};
 
+	// A key check that costs nothing (GET /v1/jobs needs the check_status scope). Without rules n8n shows
+	// only the HTTP status text ("Unauthorized"); these say what Muvi answers and what to do.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{ $credentials.baseUrl }}',
 			url: '/v1/jobs',
 			qs: { limit: 1 },
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Muvi: The API key is invalid (INVALID_API_KEY), or it was deactivated or has expired. Copy an active key from developer.muvi.video → Settings → API Keys.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						"Muvi refused this key (403): it lacks the check_status scope (OPERATION_NOT_ALLOWED), or n8n's IP address is not in the key's allow-list (IP_NOT_WHITELISTED).",
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'No Muvi API at this Base URL (404). Leave Base URL as https://api.muvi.video unless you use a proxy or the simulator.',
+				},
+			},
+		],
 	};
 }

@@ -5,8 +5,10 @@
 # folder the way n8n installs a community package, starts the fake Muvi API, then runs
 # `jest -c jest.e2e.config.js`: its global setup imports the credential and every workflow from
 # examples/ and test/e2e/workflows/, publishes the webhook workflows and starts `n8n start`; the
-# tests run the workflows and send webhooks. Works on a fresh clone (installs Node.js 24 and n8n into
-# the cache folder, see scripts/n8n-env.sh). Extra arguments go to jest, e.g. `-t trigger`.
+# tests run the workflows and send webhooks, and test/e2e/09-browser.test.ts drives the editor in
+# Debian's Chromium (installed with apt-get when missing; screenshots in artifacts/browser/). Works on
+# a fresh clone (installs Node.js 24 and n8n into the cache folder, see scripts/n8n-env.sh). Extra
+# arguments go to jest, e.g. `-t trigger`.
 #
 # Env: MUVI_CACHE_DIR (default ~/.cache/n8n-nodes-muvi), MUVI_E2E_JOB_MS (fake job duration, default 2000),
 # MUVI_E2E_KEEP=1 keeps the run folder (logs, n8n data) even when everything passed.
@@ -16,7 +18,10 @@ source "$(dirname "$0")/node24.sh"
 source "$MUVI_REPO/scripts/deps.sh"
 source "$MUVI_REPO/scripts/n8n-env.sh"
 source "$MUVI_REPO/scripts/lib/n8n-instance.sh"
+source "$MUVI_REPO/scripts/lib/chromium.sh"
 cd "$MUVI_REPO"
+# The browser suite (test/e2e/09-browser.test.ts) drives Debian's Chromium.
+muvi_ensure_chromium
 
 e2e_started=$SECONDS
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/muvi-e2e.XXXXXX")"

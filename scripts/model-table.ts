@@ -24,7 +24,8 @@ export interface Catalog {
 	videoModels: VideoModel[];
 	imageModels: ImageModel[];
 	paramName: (field: ModelField) => string;
-	describePrice: (price: PriceFormula) => string;
+	/** the exact formula in dollars (models/priceLabel.ts), e.g. "$0.084/s × seconds, × 1.5 if has_sound=true" */
+	priceFormulaLabel: (price: PriceFormula) => string;
 	estimateCostMicroCents: (model: CatalogModel, input: Record<string, never>) => number;
 }
 
@@ -36,7 +37,7 @@ const usd = (microCents: number) =>
 function row(catalog: Catalog, m: CatalogModel): string {
 	const fields = m.fields.map((f) => `${catalog.paramName(f)}${f.required ? '*' : ''}`).join(', ');
 	const cost = catalog.estimateCostMicroCents(m, {});
-	const price = catalog.describePrice(m.price) + (m.note ? ` (${m.note})` : '');
+	const price = catalog.priceFormulaLabel(m.price) + (m.note ? ` (${m.note})` : '');
 	return `| ${cell(m.name)} | \`${m.slug}\` | ${cell(fields)} | ${cell(price)} | ${cost.toLocaleString('en-US')} (${usd(cost)}) | ~${m.typicalSeconds} s |`;
 }
 
@@ -44,7 +45,7 @@ export function renderModelTable(catalog: Catalog): string {
 	const lines = [
 		`${catalog.videoModels.length} video models, sorted as in the node's dropdown. Generated from the catalog by`,
 		'`node scripts/model-table.ts --write`; do not edit by hand. Fields are the n8n parameter names',
-		'(`*` = required); prices are in micro-cents (1,000,000 = US$1) from the documented formulas. Any',
+		'(`*` = required); prices are exact, from the documented formulas (1,000,000 micro-cents = US$1). Any',
 		"other model: choose **Other Model (by Slug)**; its fields come from Muvi's catalog.",
 		'',
 		'| Model | Slug | Fields | Price formula | Default cost | Typical time |',
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
 	const models = await import(join(root, 'nodes/MuviVideo/models/index.ts'));
 	const images = await import(join(root, 'nodes/MuviVideo/models/image/index.ts'));
 	const cost = await import(join(root, 'nodes/MuviVideo/shared/cost.ts'));
-	const table = renderModelTable({ ...models, ...images, ...cost } as Catalog);
+	const labels = await import(join(root, 'nodes/MuviVideo/models/priceLabel.ts'));
+	const table = renderModelTable({ ...models, ...images, ...cost, ...labels } as Catalog);
 	const readmePath = join(root, 'README.md');
 	const mode = process.argv[2];
 	if (mode === '--write' || mode === '--check') {

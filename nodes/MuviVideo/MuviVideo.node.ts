@@ -1,5 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import { estimatedCost } from './editor/estimate';
+import { subtitleExpression } from './editor/subtitle';
 import { fileDescription, uploadFiles } from './resources/file';
 import { imageDescription } from './resources/image';
 import { jobDescription, waitForJobs } from './resources/job';
@@ -9,16 +11,19 @@ import { generate } from './resources/video/generate';
 import { getCustomModelFields } from './shared/customInput';
 
 export class MuviVideo implements INodeType {
+	// The subtitle is built from the catalog (editor/subtitle.ts), which the lint rule, wanting a literal, cannot see.
+	// eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle
 	description: INodeTypeDescription = {
 		displayName: 'Muvi Video',
 		name: 'muviVideo',
 		icon: { light: 'file:../../icons/muvi.svg', dark: 'file:../../icons/muvi.dark.svg' },
 		group: ['transform'],
-		// 2: Max Cost and Download Video on the node (on by default); 1 keeps them under Options
+		// 2: a second binary input of a model (end frame …) defaults to its own property, not "data" again;
+		// Max Cost and Download Video on the node (on by default). Version 1 keeps them under Options.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle:
-			'={{ $parameter["model"] && ($parameter["resource"] === "video" || $parameter["resource"] === "image") ? $parameter["operation"] + ": " + ($parameter["model"] === "custom" ? $parameter["customModel"] : $parameter["model"]) : $parameter["resource"] + ": " + $parameter["operation"] }}',
+		// The estimated price and the model, e.g. "est. $0.42 · Kling 3.0 Standard — Image to Video".
+		subtitle: subtitleExpression(),
 		description: 'Generate AI videos with the Muvi Video API (Kling, Veo, Sora, Runway, Seedance and more)',
 		defaults: { name: 'Muvi Video' },
 		usableAsTool: true,
@@ -35,12 +40,15 @@ export class MuviVideo implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
+				// Video first: n8n's node panel lists the actions in this order ("Generate a video" first), then
+				// Image; the rule wanting them alphabetical applies from five options on.
+				// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 				options: [
-					{ name: 'File', value: 'file' },
+					{ name: 'Video', value: 'video' },
 					{ name: 'Image', value: 'image' },
 					{ name: 'Job', value: 'job' },
+					{ name: 'File', value: 'file' },
 					{ name: 'Model', value: 'model' },
-					{ name: 'Video', value: 'video' },
 				],
 				default: 'video',
 			},
@@ -53,6 +61,8 @@ export class MuviVideo implements INodeType {
 	};
 
 	methods = {
+		// the live Estimated Cost line
+		loadOptions: { estimatedCost },
 		// "Other Model (by Slug)": the slug's fields from Muvi's public catalog
 		resourceMapping: { getCustomModelFields },
 	};

@@ -1,5 +1,6 @@
 import {
 	NodeApiError,
+	type DeduplicationHelperFunctions,
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
@@ -15,7 +16,14 @@ import {
 import { downloadVideo } from '../MuviVideo/shared/download';
 import { normalizeJob } from '../MuviVideo/shared/output';
 import { CREDENTIAL_TYPE, muviRead } from '../MuviVideo/shared/transport';
-import { claimDelivery, retentionMs } from './deliveries';
+import {
+	MAX_PROCESSED_DELIVERIES,
+	claimDelivery,
+	deliveryKey,
+	recordInExecution,
+	retentionMs,
+	withSerialized,
+} from './deliveries';
 import { DEFAULT_TOLERANCE_SECONDS, verifyWebhookSignature, type SignatureFailure } from './signature';
 
 const EVENTS = ['completed', 'failed'];
@@ -45,6 +53,7 @@ interface WebhookResponse {
 	end(body?: string): unknown;
 }
 
+/** For the operator's log only: the 401 answer does not say which check failed. */
 const FAILURE_MESSAGES: Record<SignatureFailure, string> = {
 	'missing-secret': 'No webhook signing secret is configured for this trigger',
 	'missing-timestamp': 'The X-PixelByte-Timestamp header is missing',
@@ -66,6 +75,53 @@ function answer(ctx: IWebhookFunctions, statusCode: number, body: IDataObject): 
 	}
 	res.end(JSON.stringify(body));
 	return { noWebhookResponse: true };
+}
+
+function toleranceOf(options: TriggerOptions): number {
+	return typeof options.toleranceSeconds === 'number' && options.toleranceSeconds > 0
+		? options.toleranceSeconds
+		: DEFAULT_TOLERANCE_SECONDS;
+}
+
+/** Only production deliveries use the duplicate memory: a test event, or a retry the user asks for, runs again. */
+function usesMemory(mode: string): boolean {
+	return mode === 'webhook';
+}
+
+/**
+ * Records the delivery in n8n's processed-data table, which every process of the instance shares and
+ * which survives restarts. True when it is new, false when an earlier execution already recorded it.
+ * When n8n does not offer the table (or it fails twice) the delivery counts as new: the workflow runs
+ * rather than a paid job's result being dropped, and the other two memories still applied in webhook().
+ */
+async function claimDurably(ctx: IExecuteFunctions, scope: string, key: string): Promise<boolean> {
+	const helpers = ctx.helpers as Partial<DeduplicationHelperFunctions>;
+	const checkProcessedAndRecord = helpers.checkProcessedAndRecord;
+	if (typeof checkProcessedAndRecord !== 'function') return true;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			// one call at a time per trigger in this process: n8n's helper reads, then writes the whole row
+			const result = await withSerialized(scope, async () =>
+				await checkProcessedAndRecord.call(helpers, [key], 'node', { mode: 'entries', maxEntries: MAX_PROCESSED_DELIVERIES }),
+			);
+			return result.processed.length === 0;
+		} catch (error) {
+			// Two first deliveries at once both try to create the node's row; the loser reads it on the second try.
+			if (attempt < 2) continue;
+			ctx.logger.warn('Muvi Video Trigger could not use n8n\'s processed-data table; the delivery runs without that check', {
+				workflowId: ctx.getWorkflow().id,
+				node: ctx.getNode().name,
+				error: (error as Error).message,
+			});
+			return true;
+		}
+	}
+}
+
+/** Identifies one trigger node of one workflow in this process's memory. */
+function scopeOf(ctx: IWebhookFunctions | IExecuteFunctions): string {
+	const node = ctx.getNode();
+	return `${ctx.getWorkflow().id ?? ''}/${node.id ?? node.name}`;
 }
 
 function header(ctx: IWebhookFunctions, name: string): string | string[] | undefined {
@@ -145,7 +201,9 @@ export class MuviVideoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + ($parameter["events"] || []).join(", ") }}',
-		description: 'Starts the workflow when a Muvi video job completes or fails',
+		// n8n's node panel shows the package's entry with the trigger's description, so it speaks for the whole package.
+		description:
+			'Generate AI videos with Kling, Veo, Sora, Seedance and more, see the price first, and start workflows when a video is ready',
 		defaults: { name: 'Muvi Video Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -155,7 +213,7 @@ export class MuviVideoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Muvi calls this node when a job finishes. Copy the Production URL above (Webhook URLs) and paste it into the Webhook URL option of the Muvi Video node, or send it as <code>webhookUrl</code> when you submit jobs through the API. Muvi only calls https URLs, and the workflow must be active. Requests are checked against the Webhook Signing Secret of the Muvi API credential.',
+					'Muvi calls this node when a job finishes. Copy the Production URL (Webhook URLs, above) into the Webhook URL option of the Muvi Video node, or send it as <code>webhookUrl</code> with jobs you submit through the API, then <b>Publish</b> the workflow (n8n 1.x: set it Active): only a published workflow answers, and Muvi only calls https URLs.<br>To send a test event: click <b>Listen for test event</b> here, then run a Muvi Video node whose Webhook URL is this node\'s <b>Test URL</b>; the delivery shows up here. Requests are checked against the Webhook Signing Secret of the Muvi API credential.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -217,7 +275,7 @@ export class MuviVideoTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						default: DEFAULT_TOLERANCE_SECONDS,
 						description:
-							'How far the X-PixelByte-Timestamp of a request may be from the clock of this server, either way; older requests are refused as replays',
+							'How far the X-PixelByte-Timestamp of a request may be from the clock of this server, either way; older requests are refused as replays. The default covers Muvi\'s retries, the last of which can come about 8 minutes after the first attempt.',
 					},
 				],
 			},
@@ -249,10 +307,7 @@ export class MuviVideoTrigger implements INodeType {
 		const receivedAt = new Date();
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const events = this.getNodeParameter('events', EVENTS) as string[];
-		const tolerance =
-			typeof options.toleranceSeconds === 'number' && options.toleranceSeconds > 0
-				? options.toleranceSeconds
-				: DEFAULT_TOLERANCE_SECONDS;
+		const tolerance = toleranceOf(options);
 
 		let secret = '';
 		try {
@@ -276,12 +331,16 @@ export class MuviVideoTrigger implements INodeType {
 				toleranceSeconds: tolerance,
 				now: receivedAt.getTime(),
 			});
-			if (!check.ok)
-				return answer(this, 401, {
-					error: 'unauthorized',
+			if (!check.ok) {
+				// The operator's trace: which check failed, never the secret, the signature or the body.
+				this.logger.warn(`Muvi Video Trigger refused a webhook request (${check.reason}): ${FAILURE_MESSAGES[check.reason]}`, {
 					reason: check.reason,
-					message: `${FAILURE_MESSAGES[check.reason]}. The request was refused.`,
+					workflowId: this.getWorkflow().id,
+					node: this.getNode().name,
 				});
+				// The caller may be anyone: the answer does not say which check failed.
+				return answer(this, 401, { error: 'unauthorized', message: 'The request was refused.' });
+			}
 			verified = true;
 		}
 
@@ -297,17 +356,26 @@ export class MuviVideoTrigger implements INodeType {
 			return { webhookResponse: { received: true, ignored: `event "${status}" is not selected in this trigger` } };
 
 		// Manual test runs skip the memory so the same test delivery can be sent again.
-		if (this.getMode() !== 'manual') {
+		if (usesMemory(this.getMode())) {
 			const workflowId = this.getWorkflow().id ?? '';
 			const node = this.getNode();
+			// n8n read this static data from its database for this request: what earlier executions saved.
 			const isNew = claimDelivery({
 				staticData: this.getWorkflowStaticData('node'),
-				scope: `${workflowId}/${node.id ?? node.name}`,
-				key: `${String(payload.jobId)}:${status}`,
+				scope: scopeOf(this),
+				key: deliveryKey(String(payload.jobId), status),
 				now: receivedAt.getTime(),
 				retention: retentionMs(tolerance),
 			});
-			if (!isNew) return { webhookResponse: { received: true, duplicate: true } };
+			if (!isNew) {
+				this.logger.debug('Muvi Video Trigger: duplicate delivery acknowledged, no execution started', {
+					workflowId,
+					node: node.name,
+					jobId: payload.jobId,
+					status,
+				});
+				return { webhookResponse: { received: true, duplicate: true } };
+			}
 		}
 
 		const json = deliveryItem(payload, receivedAt.toISOString(), verified, options.fetchJob === false);
@@ -318,13 +386,40 @@ export class MuviVideoTrigger implements INodeType {
 	 * n8n runs this with the item webhook() returned, as the first step of the execution: the HTTP
 	 * answer has already gone out, so a slow Muvi API or a large video cannot make Muvi time out
 	 * and deliver again.
+	 *
+	 * First it makes the delivery memory durable (see deliveries.ts): n8n's processed-data table,
+	 * and the static data again, which n8n saves when the execution ends. A delivery that table
+	 * already holds (a copy that reached another n8n process, or that came before the static data
+	 * was saved) outputs no item, so no other node of the workflow runs.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const returnData: INodeExecutionData[] = [];
+		const remember = usesMemory(this.getMode());
 		for (let i = 0; i < items.length; i++) {
 			const options = this.getNodeParameter('options', i, {}) as TriggerOptions;
 			const json: IDataObject = { ...items[i].json };
+			if (remember && typeof json.jobId === 'string' && typeof json.status === 'string') {
+				const key = deliveryKey(json.jobId, json.status);
+				const scope = scopeOf(this);
+				const isNew = await claimDurably(this, scope, key);
+				recordInExecution({
+					staticData: this.getWorkflowStaticData('node'),
+					scope,
+					key,
+					now: Date.now(),
+					retention: retentionMs(toleranceOf(options)),
+				});
+				if (!isNew) {
+					this.logger.info('Muvi Video Trigger: duplicate delivery (already run by another execution), no item output', {
+						workflowId: this.getWorkflow().id,
+						node: this.getNode().name,
+						jobId: json.jobId,
+						status: json.status,
+					});
+					continue;
+				}
+			}
 			const item: INodeExecutionData = { json, pairedItem: { item: i } };
 			const jobId = typeof json.jobId === 'string' ? json.jobId : '';
 			const completed = json.status === 'completed' && jobId !== '';

@@ -6,7 +6,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * with X-PixelByte-Timestamp in Unix seconds.
  */
 
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+/**
+ * How old a signed request may be. Muvi retries a failed delivery after 1, 4, 16, 64 and 256 s, and an
+ * attempt counts as failed only after 30 s without an answer: if a retry carries the first attempt's
+ * timestamp, the last one can be 341 s + 4 × 30 s = 461 s old. 900 s covers that with margin for clock
+ * skew; a replay inside the window is still stopped by the duplicate memory (same job and status).
+ */
+export const DEFAULT_TOLERANCE_SECONDS = 900;
 
 export type SignatureFailure =
 	| 'missing-secret'

@@ -13,6 +13,7 @@ import {
 	env,
 	executionsOf,
 	fakeWebhooks,
+	logFiles,
 	postWebhook,
 	runView,
 	sha256,
@@ -134,6 +135,23 @@ describe.each(triggerWorkflows.map((w) => [w.name, w] as const))('published trig
 			before = await countExecutions();
 		});
 
+		/** n8n's log has the refusal with its reason, and neither the secret nor the body. */
+		async function expectRefusalLogged(reason: string): Promise<void> {
+			const deadline = Date.now() + 10_000;
+			for (;;) {
+				const log = readFileSync(logFiles.server, 'utf8');
+				const lines = log.split('\n').filter((l) => l.includes('Muvi Video Trigger refused a webhook request'));
+				const found = lines.some((l) => l.includes(`(${reason})`));
+				if (found) {
+					expect(log).not.toContain(env.webhookSecret);
+					expect(log).not.toContain(rawBody());
+					return;
+				}
+				if (Date.now() > deadline) throw new Error(`n8n's log has no refusal with reason ${reason}:\n${lines.slice(-5).join('\n')}`);
+				await sleep(250);
+			}
+		}
+
 		const rawBody = () => {
 			if (!delivered) throw new Error('needs the completed-job delivery of the first test');
 			return delivered.body;
@@ -146,7 +164,9 @@ describe.each(triggerWorkflows.map((w) => [w.name, w] as const))('published trig
 				'X-PixelByte-Signature': signature('not-the-secret', ts, rawBody()),
 			});
 			expect(res.status).toBe(401);
-			expect(res.body).toMatchObject({ reason: 'signature-mismatch' });
+			// the caller is not told which check failed; n8n's log tells the operator
+			expect(res.body).toEqual({ error: 'unauthorized', message: 'The request was refused.' });
+			await expectRefusalLogged('signature-mismatch');
 		});
 
 		test('tampered: a valid signature over a different body → 401', async () => {
@@ -166,12 +186,14 @@ describe.each(triggerWorkflows.map((w) => [w.name, w] as const))('published trig
 				'X-PixelByte-Signature': signature(env.webhookSecret, ts, rawBody()),
 			});
 			expect(res.status).toBe(401);
-			expect(res.body).toMatchObject({ reason: 'stale-timestamp' });
+			expect(res.body).toEqual({ error: 'unauthorized', message: 'The request was refused.' });
+			await expectRefusalLogged('stale-timestamp');
 		});
 
 		test('unsigned → 401', async () => {
 			const res = await postWebhook(webhookUrl, rawBody(), {});
 			expect(res.status).toBe(401);
+			await expectRefusalLogged('missing-timestamp');
 		});
 
 		test('duplicate: the same delivery again (a retry with a fresh signature, and an exact replay) → 2xx, ignored', async () => {

@@ -60,12 +60,13 @@ describe('429 CONCURRENT_JOBS_EXCEEDED', () => {
 	});
 
 	test.concurrent('without retryAfter: the next item goes as soon as this execution’s job finishes, not after the 30 s fallback', async () => {
-		const fake = await startFake({ maxConcurrentJobs: 1, omitRetryAfter: true, jobDurationMs: 800 });
+		// long enough that the second submit (sent right after the first answer) meets the running first job, even on a busy machine
+		const fake = await startFake({ maxConcurrentJobs: 1, omitRetryAfter: true, jobDurationMs: 2500 });
 		const started = Date.now();
 		const result = await run(fake, generate(), { items: [{ prompt: 'first' }, { prompt: 'second' }] });
 
 		expect(result.error).toBeUndefined();
-		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(Date.now() - started).toBeLessThan(15_000);
 		expect(result.items.map((i) => i.json.status)).toEqual(['completed', 'completed']);
 		expect(result.items.map((i) => promptOf(fake, String(i.json.jobId)))).toEqual(['first', 'second']);
 		expect(fake.stats.jobsCreated).toBe(2);

@@ -65,7 +65,7 @@ function storm(rand: () => number): Delivery[] {
 			const genuine = valid[Math.floor(rand() * VALID)];
 			return { kind: 'forged', jobId, body, headers: genuine.headers };
 		}
-		if (i < 45) return { kind: 'forged', jobId, body, headers: signed(body, now - 600) }; // replay outside the 5-minute window
+		if (i < 45) return { kind: 'forged', jobId, body, headers: signed(body, now - 1200) }; // replay outside the 15-minute window
 		return { kind: 'forged', jobId, body, headers: { 'x-pixelbyte-timestamp': String(now) } }; // no signature
 	});
 	const all = [...valid, ...duplicates, ...forged];

@@ -58,7 +58,7 @@ describe('Image → Generate', () => {
 
 	test('Nano Banana edit: a missing source image is refused naming the field, nothing sent', async () => {
 		const { error } = await run({ resource: 'image', operation: 'generate', model: 'google/nano-banana/edit-image', prompt: 'make it blue' });
-		expect(error?.message).toBe('Item 1: "Image URLs" (imageUrls) is required for Nano Banana — Edit Image');
+		expect(error?.message).toBe('Item 1: "Image URLs" (imageUrls) is required for Google Nano Banana — Edit Image');
 		expect(fake.requests).toHaveLength(0);
 	});
 

@@ -1,13 +1,20 @@
 /** The duplicate-delivery memory: what counts as a duplicate, and how the memory stays bounded. */
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import {
 	MAX_PROCESS_DELIVERIES,
+	MAX_PROCESSED_DELIVERIES,
 	MAX_STORED_DELIVERIES,
 	claimDelivery,
+	deliveryKey,
+	storeDelivery,
 	processDeliveryCount,
+	recordInExecution,
 	retentionMs,
 	storedDeliveryCount,
+	withSerialized,
 } from '../../nodes/MuviVideoTrigger/deliveries';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -107,9 +114,104 @@ describe('claimDelivery', () => {
 	});
 });
 
+describe('storeDelivery (the execution writing the delivery again)', () => {
+	const now = 1_800_000_000_000;
+
+	it('assigns a new object each time (so n8n sees the static data changed) and keeps when it was first seen', () => {
+		const staticData: IDataObject = {};
+		storeDelivery(staticData, 'job_1:completed', now, DAY);
+		const first = staticData.deliveries;
+		storeDelivery(staticData, 'job_1:completed', now + 5000, DAY);
+		expect(staticData.deliveries).not.toBe(first);
+		expect(staticData.deliveries).toEqual({ 'job_1:completed': now });
+	});
+});
+
+describe('recordInExecution (the execution writing the delivery again)', () => {
+	const now = 1_800_000_000_000;
+
+	it('gives every execution of the trigger in this process one shared object: the one saved last holds all deliveries', () => {
+		const scope = newScope();
+		// two executions started with the static data the database held then (one delivery from before a restart)
+		const first: IDataObject = { deliveries: { 'job_0:completed': now - 5000 } };
+		const second: IDataObject = { deliveries: { 'job_0:completed': now - 5000 } };
+		recordInExecution({ staticData: first, scope, key: 'job_1:completed', now, retention: DAY });
+		recordInExecution({ staticData: second, scope, key: 'job_2:completed', now: now + 1, retention: DAY });
+		// n8n saves the first one last: it still holds the second's delivery
+		expect(JSON.parse(JSON.stringify(first))).toEqual({
+			deliveries: { 'job_0:completed': now - 5000, 'job_1:completed': now, 'job_2:completed': now + 1 },
+		});
+		expect(first.deliveries).toBe(second.deliveries);
+	});
+
+	it(`stays bounded: at most ${MAX_STORED_DELIVERIES} entries after 5,000 deliveries, the newest kept`, () => {
+		const scope = newScope();
+		let staticData: IDataObject = {};
+		for (let i = 0; i < 5000; i++) {
+			staticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+			recordInExecution({ staticData, scope, key: `job_${i}:completed`, now: now + i, retention: DAY });
+		}
+		const stored = staticData.deliveries as Record<string, number>;
+		expect(Object.keys(stored).length).toBeLessThanOrEqual(MAX_STORED_DELIVERIES);
+		expect(Object.keys(stored).length).toBeGreaterThanOrEqual(MAX_STORED_DELIVERIES - 100);
+		expect(stored['job_4999:completed']).toBe(now + 4999);
+		expect(stored['job_0:completed']).toBeUndefined();
+	});
+});
+
+describe('withSerialized (calls to n8n\'s processed-data table)', () => {
+	/** n8n's helper: reads the row, yields, writes the row back whole */
+	async function readModifyWrite(row: { data: string[] }, value: string): Promise<void> {
+		const copy = [...row.data];
+		await new Promise((resolve) => setImmediate(resolve));
+		await new Promise((resolve) => setImmediate(resolve));
+		copy.push(value);
+		row.data = copy;
+	}
+
+	it('overlapping calls lose entries; serialized per scope they do not', async () => {
+		const raced = { data: [] as string[] };
+		await Promise.all(Array.from({ length: 10 }, (_, i) => readModifyWrite(raced, `v${i}`)));
+		expect(raced.data.length).toBeLessThan(10);
+
+		const serialized = { data: [] as string[] };
+		await Promise.all(Array.from({ length: 10 }, (_, i) => withSerialized('scope-a', () => readModifyWrite(serialized, `v${i}`))));
+		expect(serialized.data).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
+	});
+
+	it('a failed call does not block the next one, and its error reaches its caller', async () => {
+		await expect(withSerialized('scope-b', async () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+		await expect(withSerialized('scope-b', async () => 'ok')).resolves.toBe('ok');
+	});
+});
+
+describe('size after 5,000 deliveries', () => {
+	it(`static data keeps ${MAX_STORED_DELIVERIES} entries (about 54 kB); n8n's processed-data row keeps all 5,000 hashes (about 135 kB, cap ${MAX_PROCESSED_DELIVERIES})`, () => {
+		const now = 1_800_000_000_000;
+		const staticData: IDataObject = {};
+		// n8n's DeduplicationHelper ('entries' mode) stores md5/base64 of each value, oldest dropped past maxEntries
+		const processed: string[] = [];
+		for (let i = 0; i < 5000; i++) {
+			// Muvi job IDs as the fake issues them: "job_" and 24 characters
+			const key = deliveryKey(`job_${i.toString(36).padStart(24, '0')}`, i % 5 ? 'completed' : 'failed');
+			claimDelivery({ staticData, scope: newScope(), key, now: now + i * 1000, retention: DAY });
+			processed.push(createHash('md5').update(key).digest('base64'));
+			processed.splice(0, processed.length - MAX_PROCESSED_DELIVERIES);
+		}
+		expect(storedDeliveryCount(staticData)).toBe(MAX_STORED_DELIVERIES);
+		const staticBytes = Buffer.byteLength(JSON.stringify(staticData));
+		const processedBytes = Buffer.byteLength(JSON.stringify({ mode: 'entries', data: processed }));
+		// measured: 54,416 and 135,027 bytes (the README quotes these)
+		expect(staticBytes).toBeGreaterThan(50_000);
+		expect(staticBytes).toBeLessThan(60_000);
+		expect(processed).toHaveLength(5000);
+		expect(processedBytes).toBe(5000 * 27 - 1 + '{"mode":"entries","data":[]}'.length);
+	});
+});
+
 describe('retentionMs', () => {
 	it('is a day for the default tolerance, and longer than twice a large tolerance plus Muvi’s retries', () => {
-		expect(retentionMs(300)).toBe(DAY);
+		expect(retentionMs(900)).toBe(DAY);
 		expect(retentionMs(86_400)).toBe((2 * 86_400 + 3600) * 1000);
 		expect(retentionMs(86_400)).toBeGreaterThan(2 * 86_400 * 1000 + 6 * 60 * 1000);
 	});

@@ -6,14 +6,22 @@
  * (the node's own answer, a 200 for "no workflowData", or 200 "Workflow was started"), then runs
  * the execution through n8n-core's WorkflowExecute, starting at the trigger with the webhook's items.
  *
- * Static data is kept like n8n keeps it: each request builds its Workflow from the last saved
- * copy, and the copy is saved after the answer when the node changed it.
+ * The database is modelled the way n8n 2.41.1 uses it (a FakeN8nDatabase, which harnesses can
+ * share: one n8n instance restarted, or several n8n processes on one database):
+ * - static data: each request builds its Workflow from the saved copy; what webhook() changed is
+ *   saved only when the call started no execution (2.41.1: WorkflowRunner.run resets the "changed"
+ *   flag, so LiveWebhooks' save is skipped); an execution loads the saved copy when it starts and
+ *   saves its whole static data when it ends, if changed (last writer wins);
+ * - the processed-data table behind `checkProcessedAndRecord` (n8n's DeduplicationHelper, 'entries'
+ *   mode: md5/base64 hashes per workflow and node, oldest dropped beyond maxEntries; read, then write).
  *
  * Sources mirrored: packages/cli/src/middlewares/body-parser.ts, webhooks/webhook-helpers.ts
- * (executeWebhook, handleImmediateWebhookResponse), webhooks/live-webhooks.ts (static data save).
+ * (executeWebhook, handleImmediateWebhookResponse), webhooks/live-webhooks.ts (static data save),
+ * workflow-runner.ts (static data loaded per execution), execution-lifecycle-hooks.ts (saved after it),
+ * deduplication/deduplication-helper.ts (processed data).
  */
 import { mkdtempSync } from 'node:fs';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,9 +29,15 @@ import { join } from 'node:path';
 
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'muvi-trigger-n8n-'));
 
-import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { DataDeduplicationService, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
+	type DeduplicationItemTypes,
+	type DeduplicationScope,
+	type ICheckProcessedContextData,
+	type ICheckProcessedOptions,
+	type IDataDeduplicator,
+	type IDeduplicationOutput,
 	Workflow,
 	type ExecutionError,
 	type ICredentialDataDecryptedObject,
@@ -78,6 +92,127 @@ export interface WebhookAnswer {
 	ms: number;
 }
 
+/** The parts of one n8n database the trigger touches; share one between harnesses to model a restart or two processes. */
+export class FakeN8nDatabase {
+	/** workflow id → saved static data */
+	readonly staticData = new Map<string, IDataObject>();
+	/** `workflowId|context` → the processed_data row's value */
+	readonly processedData = new Map<string, { mode: string; data: string[] }>();
+	/** how many of the next processed-data calls fail (a database error) */
+	failProcessedDataCalls = 0;
+	/** processed-data calls made */
+	processedDataCalls = 0;
+
+	savedStaticData(workflowId: string): IDataObject {
+		return structuredClone(this.staticData.get(workflowId) ?? {});
+	}
+
+	processedEntries(workflowId: string, nodeId = TRIGGER_NODE_ID): string[] {
+		return [...(this.processedData.get(`${workflowId}|n:${nodeId}`)?.data ?? [])];
+	}
+}
+
+export const TRIGGER_NODE_ID = 'trigger-node-id';
+
+/** Which database a workflow id lives in (harnesses register here; the deduplicator is process-wide in n8n-core). */
+const databaseOfWorkflow = new Map<string, FakeN8nDatabase>();
+
+/** n8n's DeduplicationHelper, 'entries' mode, over a FakeN8nDatabase. */
+class FakeDeduplicator implements IDataDeduplicator {
+	private row(scope: DeduplicationScope, contextData: ICheckProcessedContextData) {
+		const workflowId = contextData.workflow.id;
+		const db = databaseOfWorkflow.get(workflowId);
+		if (!db) throw new Error(`no fake database for workflow ${workflowId}`);
+		if (scope === 'node' && !contextData.node) throw new Error("No node information has been provided and so cannot use scope 'node'");
+		return { db, key: `${workflowId}|${scope === 'node' ? `n:${contextData.node!.id}` : ''}` };
+	}
+
+	private static hash(value: DeduplicationItemTypes): string {
+		return createHash('md5').update(value.toString()).digest('base64');
+	}
+
+	async checkProcessedAndRecord(
+		items: DeduplicationItemTypes[],
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<IDeduplicationOutput> {
+		const { db, key } = this.row(scope, contextData);
+		db.processedDataCalls++;
+		if (db.failProcessedDataCalls > 0) {
+			db.failProcessedDataCalls--;
+			throw new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
+		}
+		if (options.mode !== 'entries') throw new Error('the fake deduplicator only models "entries" mode');
+		// n8n reads the row, then writes it back: another call can run in between
+		const found = structuredClone(db.processedData.get(key));
+		await new Promise((resolve) => setImmediate(resolve));
+		const hashed = items.map((item) => FakeDeduplicator.hash(item));
+		const result: IDeduplicationOutput = { new: [], processed: [] };
+		const data = found?.data ?? [];
+		hashed.forEach((h, i) => {
+			if (found && data.includes(h)) result.processed.push(items[i]);
+			else {
+				result.new.push(items[i]);
+				data.push(h);
+			}
+		});
+		if (options.maxEntries) data.splice(0, data.length - options.maxEntries);
+		db.processedData.set(key, { mode: options.mode, data });
+		return result;
+	}
+
+	async removeProcessed(): Promise<void> {
+		throw new Error('not used by the trigger');
+	}
+
+	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {
+		const { db, key } = this.row(scope, contextData);
+		db.processedData.delete(key);
+	}
+
+	async getProcessedDataCount(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<number> {
+		const { db, key } = this.row(scope, contextData);
+		return db.processedData.get(key)?.data.length ?? 0;
+	}
+}
+
+export interface LogEntry {
+	level: string;
+	message: string;
+	meta?: Record<string, unknown>;
+}
+/** What nodes wrote to n8n's logger (captured, not printed), in order. */
+const capturedLogs: LogEntry[] = [];
+let loggerCaptured = false;
+/**
+ * n8n-core hands every node context the one Logger from the DI container; its lines go to an internal
+ * (winston) logger. Pointed at a sink that records them, quietly. A sink some other test installed
+ * before (the fault suite's capture) keeps getting every line.
+ */
+function captureLogger(logger: unknown): void {
+	if (loggerCaptured) return;
+	loggerCaptured = true;
+	type Sink = { log(level: string, message: string, meta?: Record<string, unknown>): void };
+	const target = logger as { internalLogger?: Sink & { add?: unknown }; setInternalLogger(sink: unknown): void };
+	const previous = target.internalLogger;
+	const forward = previous && typeof previous.add !== 'function' ? previous : undefined;
+	const sink = {
+		log: (level: string, message: string, meta?: Record<string, unknown>) => {
+			capturedLogs.push({ level, message, meta });
+			forward?.log(level, message, meta);
+		},
+		child: () => sink,
+	};
+	target.setInternalLogger(sink);
+}
+
+let deduplicatorReady: Promise<void> | undefined;
+function ensureDeduplicator(): Promise<void> {
+	deduplicatorReady ??= DataDeduplicationService.init(new FakeDeduplicator());
+	return deduplicatorReady;
+}
+
 export interface TriggerHarnessOptions {
 	credentials: ICredentialDataDecryptedObject;
 	/** the trigger node's parameters (events, options) */
@@ -90,6 +225,12 @@ export interface TriggerHarnessOptions {
 	continueOnFail?: boolean;
 	/** static data as saved by an earlier run (e.g. before a restart) */
 	initialStaticData?: IDataObject;
+	/** the n8n database (shared between harnesses = the same instance after a restart, or two processes) */
+	database?: FakeN8nDatabase;
+	/** the workflow's id (use the same one with a shared database) */
+	workflowId?: string;
+	/** the trigger's webhook id (use the same one with a shared database) */
+	webhookId?: string;
 	/** false: hide `rawBody`/`readRawBody` from the node after parsing (a host that keeps only the parsed body) */
 	exposeRawBody?: boolean;
 }
@@ -106,6 +247,11 @@ export interface TriggerHarness {
 	executions: ExecutionRecord[];
 	/** the static data as last saved */
 	savedStaticData(): IDataObject;
+	/** what the node wrote to n8n's logger about this workflow */
+	logs(): LogEntry[];
+	/** the hashed entries in n8n's processed-data table for the trigger node */
+	processedEntries(): string[];
+	database: FakeN8nDatabase;
 	/** POSTs a body (exact bytes) with the given headers */
 	post(body: string | Buffer, headers?: Record<string, string>): Promise<WebhookAnswer>;
 	/** POSTs a payload signed with `secret` (timestamp now unless given) */
@@ -144,16 +290,25 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export async function startTriggerHarness(options: TriggerHarnessOptions): Promise<TriggerHarness> {
-	const workflowId = `wf-${randomUUID()}`;
-	const webhookId = randomUUID();
+	await ensureDeduplicator();
+	const workflowId = options.workflowId ?? `wf-${randomUUID()}`;
+	const webhookId = options.webhookId ?? randomUUID();
 	const webhookPath = `${webhookId}/muvi`;
 	const mode = options.mode ?? 'webhook';
-	let saved: IDataObject = structuredClone(options.initialStaticData ?? {});
+	const db = options.database ?? new FakeN8nDatabase();
+	databaseOfWorkflow.set(workflowId, db);
+	if (options.initialStaticData) db.staticData.set(workflowId, structuredClone(options.initialStaticData));
+	const loadStaticData = () => db.savedStaticData(workflowId);
+	const saveStaticData = (staticData: IDataObject) => {
+		const copy = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+		delete copy.__dataChanged;
+		db.staticData.set(workflowId, copy);
+	};
 	const running = new Set<Promise<void>>();
 	const agent = new Agent({ keepAliveTimeout: 10, keepAliveMaxTimeout: 10 });
 
 	const node: INode = {
-		id: 'trigger-node-id',
+		id: TRIGGER_NODE_ID,
 		name: TRIGGER_NAME,
 		type: TRIGGER_TYPE,
 		typeVersion: 1,
@@ -190,12 +345,28 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 		executions: [] as ExecutionRecord[],
 	} as TriggerHarness;
 
-	const runExecution = async (workflow: Workflow, items: INodeExecutionData[][]): Promise<void> => {
+	const newWorkflow = () =>
+		new Workflow({
+			id: workflowId,
+			name: 'trigger test',
+			nodes: [structuredClone(node)],
+			connections: {},
+			active: true,
+			nodeTypes,
+			staticData: loadStaticData(),
+			settings: {},
+		});
+
+	const runExecution = async (items: INodeExecutionData[][]): Promise<void> => {
+		// WorkflowRunner: the execution's own Workflow, with the static data loaded from the database
+		const workflow = newWorkflow();
 		const additionalData = additionalDataFor();
 		const runData = createRunExecutionData({
 			executionData: { nodeExecutionStack: [{ node: workflow.nodes[TRIGGER_NAME], data: { main: items }, source: null }] },
 		});
 		const run = await new WorkflowExecute(additionalData, mode, runData).processRunExecutionData(workflow);
+		// hookFunctionsSave: the whole static data, when it changed, except in manual mode
+		if (mode !== 'manual' && (workflow.staticData as IDataObject).__dataChanged === true) saveStaticData(workflow.staticData as IDataObject);
 		const task = run.data.resultData.runData[TRIGGER_NAME]?.[0];
 		harness.executions.push({
 			items: (task?.data?.main?.[0] ?? []) as INodeExecutionData[],
@@ -236,16 +407,7 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 		}
 
 		// LiveWebhooks builds the Workflow from the stored workflow (and its static data) per request.
-		const workflow = new Workflow({
-			id: workflowId,
-			name: 'trigger test',
-			nodes: [structuredClone(node)],
-			connections: {},
-			active: true,
-			nodeTypes,
-			staticData: structuredClone(saved),
-			settings: {},
-		});
+		const workflow = newWorkflow();
 		const additionalData = additionalDataFor(req, res);
 		const webhookData: IWebhookData = {
 			httpMethod: 'POST',
@@ -257,6 +419,7 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 			webhookId,
 		};
 		const context = new WebhookContext(workflow, workflow.nodes[TRIGGER_NAME], additionalData, mode, webhookData, [], null);
+		captureLogger(context.logger);
 
 		let result: IWebhookResponseData;
 		harness.webhookCalls++;
@@ -274,7 +437,7 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 				sendJson(res, 200, result.webhookResponse !== undefined ? result.webhookResponse : { message: 'Webhook call received' });
 		} else {
 			if (options.runExecutions !== false) {
-				const started = runExecution(workflow, result.workflowData).catch((error: Error) => {
+				const started = runExecution(result.workflowData).catch((error: Error) => {
 					harness.executions.push({ items: [], error: error as ExecutionError, run: undefined as unknown as IRun });
 				});
 				running.add(started);
@@ -283,13 +446,10 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 			if (!res.headersSent) sendJson(res, 200, result.webhookResponse ?? { message: 'Workflow was started' });
 		}
 
-		// Saved after the answer, when changed (LiveWebhooks → WorkflowStaticDataService.saveStaticData).
+		// LiveWebhooks → saveStaticData after the answer, when changed; in n8n 2.41.1 starting an
+		// execution resets the "changed" flag first, so only a call that started nothing is saved.
 		const staticData = workflow.staticData as IDataObject;
-		if (staticData.__dataChanged === true) {
-			const copy = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-			delete copy.__dataChanged;
-			saved = copy;
-		}
+		if (staticData.__dataChanged === true && result.workflowData === undefined) saveStaticData(staticData);
 	};
 
 	const server: Server = createServer((req, res) => {
@@ -302,7 +462,10 @@ export async function startTriggerHarness(options: TriggerHarnessOptions): Promi
 	const { port } = server.address() as AddressInfo;
 	harness.url = `http://127.0.0.1:${port}/webhook/${webhookPath}`;
 
-	harness.savedStaticData = () => structuredClone(saved);
+	harness.savedStaticData = loadStaticData;
+	harness.processedEntries = () => db.processedEntries(workflowId);
+	harness.database = db;
+	harness.logs = () => capturedLogs.filter((entry) => entry.meta?.workflowId === workflowId);
 
 	harness.post = async (body, headers = {}) => {
 		const started = Date.now();

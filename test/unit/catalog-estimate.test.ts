@@ -56,7 +56,7 @@ describe('Video → Estimate Cost', () => {
 		expect(items).toHaveLength(1);
 		expect(items[0].json).toEqual({
 			model: 'bytedance-plus/seedance-1.5-pro-super/image-to-video',
-			modelName: 'Seedance 1.5 Pro Super — Image to Video',
+			modelName: 'ByteDance Seedance 1.5 Pro Super — Image to Video',
 			estimatedCostMicroCents: 280_005,
 			estimatedCostUsd: 0.280005,
 			priceFormula:
@@ -84,7 +84,7 @@ describe('Video → Estimate Cost', () => {
 
 	test('checks the input first, like Generate', async () => {
 		const { error } = await run({ ...seedance15, prompt: '={{ $json.missing ?? "" }}' });
-		expect(error?.message).toMatch(/"Prompt" \(prompt\) is required for Seedance 1\.5 Pro Super — Image to Video/);
+		expect(error?.message).toMatch(/"Prompt" \(prompt\) is required for ByteDance Seedance 1\.5 Pro Super — Image to Video/);
 		expect(error?.description).toMatch(/Nothing was sent to Muvi/);
 		expect(received).toHaveLength(0);
 		const badUrl = await run({ ...seedance15, imageUrl: 'boat.jpg', options: { askApi: true } });

@@ -62,7 +62,7 @@ describe('image models in the catalog', () => {
 	});
 
 	test('a slug without a capability part is text to image', () => {
-		expect(findImageModel('google/nano-banana')).toMatchObject({ capability: 'text-to-image', name: 'Nano Banana — Text to Image' });
+		expect(findImageModel('google/nano-banana')).toMatchObject({ capability: 'text-to-image', name: 'Google Nano Banana — Text to Image', optionName: 'Google Nano Banana — Text to Image · $0.04 per request', series: 'Nano Banana' });
 	});
 
 	test.each(Object.entries(PRICES))('%s costs what §6.12 says', (slug, [dflt, cases]) => {
@@ -114,7 +114,7 @@ describe('image model validation', () => {
 	});
 
 	test.each([
-		['edit without a source image', edit, { prompt: 'p' }, 'image_urls', /"Image URLs" \(imageUrls\) is required for Nano Banana — Edit Image/],
+		['edit without a source image', edit, { prompt: 'p' }, 'image_urls', /"Image URLs" \(imageUrls\) is required for Google Nano Banana — Edit Image/],
 		['a source that is not a URL', edit, { prompt: 'p', image_urls: ['file.png'] }, 'image_urls', /must contain only web addresses/],
 		['four pictures where Gen-4 Turbo takes 3', turbo, { prompt: 'p', image_urls: ['https://a.com/1', 'https://a.com/2', 'https://a.com/3', 'https://a.com/4'] }, 'image_urls', /4 entries; the model accepts at most 3/],
 		['five images of Wan 2.7', wan, { prompt: 'p', num_images: '5' }, 'num_images', /cannot be "5"/],

@@ -47,51 +47,83 @@ describe('the model dropdown', () => {
 		expect(options.map((o) => o.value)).not.toContain(slug);
 	});
 
-	test('names are unique and read "<model> — <capability>"', () => {
+	test('names say maker, model, capability and the exact base price; near-namesakes are told apart', () => {
 		const names = options.map((o) => o.name);
 		expect(new Set(names).size).toBe(names.length);
 		expect(options).toEqual(
 			expect.arrayContaining([
-				expect.objectContaining({ value: 'google/veo-3.1-fast/text-to-video', name: 'Veo 3.1 Fast — Text to Video' }),
-				expect.objectContaining({ value: 'kling-plus/kling-3.0-pro/text-to-video', name: 'Kling 3.0 Pro — Text to Video (Kling Plus)' }),
-				expect.objectContaining({ value: 'kling/kling-3.0-pro/text-to-video', name: 'Kling 3.0 Pro — Text to Video' }),
-				expect.objectContaining({ value: 'alibaba-plus/wan-2.6-flash/image-to-video', name: 'Wan 2.6 Flash — Image to Video (Alibaba+)' }),
-				expect.objectContaining({ value: 'bytedance/seedance-2.0/omni-reference', name: 'Seedance 2.0 — Omni Reference' }),
+				expect.objectContaining({ value: 'google/veo-3.1-fast/text-to-video', name: 'Google Veo 3.1 Fast — Text to Video · $0.20/s' }),
+				expect.objectContaining({ value: 'kling-plus/kling-3.0-pro/text-to-video', name: 'Kling 3.0 Pro (Kling Plus) — Text to Video · $0.112/s' }),
+				expect.objectContaining({ value: 'kling/kling-3.0-pro/text-to-video', name: 'Kling 3.0 Pro — Text to Video · $0.112/s' }),
+				expect.objectContaining({ value: 'kling/kling-3.0-standard/image-to-video', name: 'Kling 3.0 Standard — Image to Video · $0.084/s' }),
+				expect.objectContaining({ value: 'kling/kling-2.6-i2v/image-to-video', name: 'Kling 2.6 (Audio Always On) — Image to Video · $0.04/s' }),
+				expect.objectContaining({ value: 'kling/kling-i2v-frames-v26/image-to-video', name: 'Kling V2.6 (Std/Pro) — Image to Video · $0.06/s' }),
+				expect.objectContaining({ value: 'alibaba-plus/wan-2.6-flash/image-to-video', name: 'Alibaba Wan 2.6 Flash (Alibaba+) — Image to Video · $0.50/s' }),
+				expect.objectContaining({ value: 'bytedance/seedance-2.0/omni-reference', name: 'ByteDance Seedance 2.0 — Omni Reference · $0.24/s' }),
+				expect.objectContaining({ value: 'bytedance-plus/seedance-1.5-pro-super/image-to-video', name: 'ByteDance Seedance 1.5 Pro Super — Image to Video · $0.015/s' }),
+				expect.objectContaining({ value: 'kling-plus/kling-3.0-pro/motion-control', name: 'Kling 3.0 Pro — Motion Control · $0.05 per video' }),
 			]),
 		);
+		// every near-namesake (same name but for the route tag) explains itself under its name
+		const plus = options.find((o) => o.value === 'kling-plus/kling-3.0-pro/text-to-video')!;
+		const base = options.find((o) => o.value === 'kling/kling-3.0-pro/text-to-video')!;
+		expect(plus.description).toMatch(/^Kling Plus route: 3 to 15 s, sound on by default/);
+		expect(base.description).toMatch(/^Kling route: 5, 10 or 15 s, sound off by default/);
+		expect(options.find((o) => o.value === 'kling/kling-2.6-i2v/image-to-video')!.description).toMatch(/unlike Kling 2.6 Pro and Kling V2.6/);
+		for (const o of options) expect(o.description).not.toMatch(/anomalous/);
 	});
 
-	test('is sorted by provider, then model and version, then capability', () => {
-		const providers = videoModels.map((m) => m.provider);
-		expect([...new Set(providers)]).toEqual([
-			'Alibaba',
-			'Alibaba+',
-			'ByteDance',
-			'ByteDance+',
-			'Google',
-			'Kling',
-			'Kling Plus',
-			'MiniMax Plus',
-			'OpenAI',
-			'Runway',
-			'xAI',
-		]);
-		const google = options.filter((o) => o.value.startsWith('google/')).map((o) => o.name);
-		expect(google.slice(0, 4)).toEqual([
-			'Veo 3.1 — Text to Video',
-			'Veo 3.1 — Image to Video',
-			'Veo 3.1 — Start & End Frame to Video',
-			'Veo 3.1 — Reference to Video',
-		]);
-		const kling = options.filter((o) => o.value.startsWith('kling/')).map((o) => o.name.split(' — ')[0]);
-		expect([...new Set(kling)]).toEqual(['Kling 2.6', 'Kling 2.6 Pro', 'Kling 3.0 Pro', 'Kling 3.0 Standard', 'Kling O1', 'Kling V2.5', 'Kling V2.6', 'Kling V3']);
+	test.each([
+		['google', 'google/veo-3.1/text-to-video'],
+		['openai', 'openai/sora-2/text-to-video'],
+		['bytedance', 'bytedance/seedance-2.0/text-to-video'],
+		['seedance', 'bytedance/seedance-2.0/text-to-video'],
+		['veo', 'google/veo-3.1/text-to-video'],
+		['image to video', 'kling/kling-3.0-standard/image-to-video'],
+		['$0.084', 'kling/kling-3.0-standard/image-to-video'],
+		['$0.015/s', 'bytedance-plus/seedance-1.5-pro-super/image-to-video'],
+		['motion control', 'kling-plus/kling-3.0-pro/motion-control'],
+	])('typing "%s" (n8n filters on the name) finds %s', (typed, slug) => {
+		const found = options.filter((o) => o.name.toLowerCase().includes(typed.toLowerCase())).map((o) => o.value);
+		expect(found).toContain(slug);
 	});
 
-	test('each option says slug, price and typical time', () => {
+	test('is sorted by maker, newest generation first, then model, route and capability', () => {
+		const makers = options.slice(0, -1).map((o) => o.name.split(' ')[0]);
+		expect([...new Set(makers)]).toEqual(['Alibaba', 'ByteDance', 'Google', 'Kling', 'MiniMax', 'OpenAI', 'Runway', 'xAI']);
+		const series = (prefix: string) => [...new Set(options.filter((o) => o.name.startsWith(prefix)).map((o) => o.name.split(' — ')[0]))];
+		expect(series('Alibaba')).toEqual([
+			'Alibaba Wan 2.7',
+			'Alibaba Wan 2.6',
+			'Alibaba Wan 2.6 Flash',
+			'Alibaba Wan 2.6 Flash (Alibaba+)',
+			'Alibaba Wan 2.6 Pro',
+			'Alibaba Wan 2.6 Super',
+			'Alibaba Wan 2.2 Super',
+		]);
+		expect(series('ByteDance')).toEqual(['ByteDance Seedance 2.0', 'ByteDance Seedance 2.0 Fast', 'ByteDance Seedance 1.5 Pro Super']);
+		expect(series('Kling').slice(0, 6)).toEqual([
+			'Kling 3.0 Pro',
+			'Kling 3.0 Pro (Kling Plus)',
+			'Kling 3.0 Standard',
+			'Kling 3.0 Standard (Kling Plus)',
+			'Kling O3 Pro',
+			'Kling O3 Standard',
+		]);
+		expect(series('Kling').slice(-3)).toEqual(['Kling V2.5 (Std/Pro)', 'Kling 2.1 Master', 'Kling 2.1 Pro']);
+		const veo = options.filter((o) => o.value.startsWith('google/veo-3.1/')).map((o) => o.name.split(' — ')[1].split(' · ')[0]);
+		expect(veo).toEqual(['Text to Video', 'Image to Video', 'Start & End Frame to Video', 'Reference to Video']);
+	});
+
+	test('each option says what sets it apart, its exact price formula, typical time and slug', () => {
 		const veo = options.find((o) => o.value === 'google/veo-3.1-fast/text-to-video')!;
 		expect(veo.description).toBe(
-			'google/veo-3.1-fast/text-to-video · 200,000 micro-cents/s ($0.20/s) × seconds × (1.5 if resolution=4k) × (1.5 if has_sound=true) · about 240 s',
+			'$0.20/s × seconds, × 1.5 if resolution=4k, × 1.5 if has_sound=true · about 240 s · google/veo-3.1-fast/text-to-video',
 		);
+		const kling = options.find((o) => o.value === 'kling/kling-3.0-standard/image-to-video')!;
+		expect(kling.description).toContain('$0.084/s × seconds, × 1.5 if has_sound=true');
+		const motion = options.find((o) => o.value === 'kling-plus/kling-3.0-pro/motion-control')!;
+		expect(motion.description).toContain('$0.05 per video, whatever its length');
 	});
 });
 
@@ -279,7 +311,9 @@ describe('n8n properties', () => {
 	});
 
 	test('the description stays small', () => {
-		expect(JSON.stringify(new MuviVideo().description).length).toBeLessThan(200_000);
+		// 223,043 characters after the merge of the image models (resource Image, 29 models: about 28,000
+		// with their rows in the subtitle's price table) with the editor's price subtitle (27,000) and names
+		expect(JSON.stringify(new MuviVideo().description).length).toBeLessThan(240_000);
 	});
 });
 

@@ -1,6 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, DEFAULT_MODEL, findModel, videoModels } from '../../nodes/MuviVideo/models';
+import { CUSTOM_MODEL, DEFAULT_MODEL, findModel, paramName, videoModels } from '../../nodes/MuviVideo/models';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
 
 /** `<field>Source` / `<field>BinaryProperty` are the binary-input companions of URL fields, tested on their own. */
@@ -17,8 +17,8 @@ describe('model catalog → n8n properties', () => {
 		const options = (model.options ?? []) as Array<{ name: string; value: string }>;
 		expect(options).toEqual(
 			expect.arrayContaining([
-				expect.objectContaining({ value: 'kling/kling-3.0-standard/image-to-video', name: 'Kling 3.0 Standard — Image to Video' }),
-				expect.objectContaining({ value: 'kling-plus/kling-3.0-pro/motion-control', name: 'Kling 3.0 Pro — Motion Control' }),
+				expect.objectContaining({ value: 'kling/kling-3.0-standard/image-to-video', name: 'Kling 3.0 Standard — Image to Video · $0.084/s' }),
+				expect.objectContaining({ value: 'kling-plus/kling-3.0-pro/motion-control', name: 'Kling 3.0 Pro — Motion Control · $0.05 per video' }),
 				expect.objectContaining({ value: CUSTOM_MODEL }),
 			]),
 		);
@@ -97,20 +97,58 @@ describe('binary inputs for URL fields', () => {
 	const companions = (slug: string) =>
 		properties.filter((p) => isFileCompanion(p.name) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
 
-	test('every URL field has an Input Source (url | binary) and a binary property, shown for its models', () => {
+	test('every URL field has its own "<Field> Source" (url | binary) and a binary property, shown for its models', () => {
 		expect(companions('kling/kling-3.0-standard/image-to-video').map((p) => p.name)).toEqual(['imageUrlSource', 'imageUrlBinaryProperty']);
+		// node version 1 and 2 each have their own "video" binary property (different defaults)
 		expect(companions('kling-plus/kling-3.0-pro/motion-control').map((p) => p.name)).toEqual([
 			'imageSource',
 			'imageBinaryProperty',
 			'videoSource',
 			'videoBinaryProperty',
+			'videoBinaryProperty',
 		]);
 		const source = properties.find((p) => p.name === 'imageUrlSource')!;
-		expect(source).toMatchObject({ displayName: 'Input Source', type: 'options', default: 'url' });
+		expect(source).toMatchObject({ displayName: 'Image Source', type: 'options', default: 'url' });
 		expect((source.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['url', 'binary']);
 		const binary = properties.find((p) => p.name === 'imageUrlBinaryProperty')!;
-		expect(binary).toMatchObject({ type: 'string', default: 'data' });
+		expect(binary).toMatchObject({ displayName: 'Image Binary Field', type: 'string', default: 'data' });
 		expect(binary.displayOptions?.show?.imageUrlSource).toEqual(['binary']);
+	});
+
+	test('no two fields of a model share a label, and two binary files never default to the same property (node version 2)', () => {
+		const node = { name: 'Muvi Video', type: 'n8n-nodes-muvi.muviVideo', parameters: {} };
+		for (const m of videoModels) {
+			const files = m.fields.filter((f) => f.kind === 'url' || f.kind === 'urlList').map(paramName);
+			if (files.length < 2) continue;
+			const binaryOn = Object.fromEntries(files.map((f) => [`${f}Source`, 'binary']));
+			for (const typeVersion of [1, 2]) {
+				const values = NodeHelpers.getNodeParameters(
+					properties,
+					{ resource: 'video', operation: 'generate', model: m.slug, ...binaryOn },
+					true,
+					false,
+					{ ...node, typeVersion } as unknown as INode,
+					new MuviVideo().description,
+				) as Record<string, unknown>;
+				const shown = properties.filter(
+					(p) => files.some((f) => p.name.startsWith(f)) && NodeHelpers.displayParameter(values, p, { ...node, typeVersion } as unknown as INode, new MuviVideo().description),
+				);
+				const labels = shown.map((p) => p.displayName);
+				expect(new Set(labels).size).toBe(labels.length);
+				const defaults = files.map((f) => values[`${f}BinaryProperty`]);
+				if (typeVersion === 2) expect({ slug: m.slug, defaults: new Set(defaults).size }).toEqual({ slug: m.slug, defaults: files.length });
+				// version 1 keeps "data" everywhere: saved workflows rely on it
+				else expect(defaults.every((d) => d === 'data')).toBe(true);
+			}
+		}
+		const sef = (name: string) =>
+			properties.filter((p) => p.name === name && (p.displayOptions?.show?.model as string[]).includes('kling/kling-3.0-pro/start-end-frame-to-video'));
+		expect(sef('startFrameUrlSource').map((p) => p.displayName)).toEqual(['Start Frame Source']);
+		expect(sef('endFrameUrlSource').map((p) => p.displayName)).toEqual(['End Frame Source']);
+		expect(sef('endFrameUrlBinaryProperty').map((p) => [p.displayName, p.default, p.displayOptions?.show?.['@version']])).toEqual([
+			['End Frame Binary Field', 'data', [1]],
+			['End Frame Binary Field', 'endFrame', [{ _cnd: { gte: 2 } }]],
+		]);
 	});
 
 	test('the URL field itself shows only while its source is URL', () => {

@@ -31,7 +31,7 @@ const wan26 = (
 	series: string,
 	capability: 'image-to-video',
 	rate: number,
-	o: { seconds: number; fields: ModelField[]; durations?: number[]; price?: ReturnType<typeof factor>; nameSuffix?: string; note?: string },
+	o: { seconds: number; fields: ModelField[]; durations?: number[]; price?: ReturnType<typeof factor>; variant?: string; about?: string; note?: string },
 ): VideoModel =>
 	defineModel({
 		slug: `alibaba-plus/${model}/${capability}`,
@@ -40,7 +40,8 @@ const wan26 = (
 		typicalSeconds: o.seconds,
 		fields: [...o.fields, negativePrompt(1000), duration(o.durations ?? [5, 10, 15], 5)],
 		price: perSecond(rate, o.price ?? hd15),
-		...(o.nameSuffix ? { nameSuffix: o.nameSuffix } : {}),
+		...(o.variant ? { variant: o.variant } : {}),
+		...(o.about ? { about: o.about } : {}),
 		...(o.note ? { note: o.note } : {}),
 	});
 
@@ -62,6 +63,7 @@ export const alibabaWanModels: VideoModel[] = [
 		slug: 'alibaba/wan-2.6-flash/image-to-video',
 		series: 'Wan 2.6 Flash',
 		provider: 'Alibaba',
+		about: 'Alibaba route: 5, 10 or 15 s, optional sound (price × 1.3)',
 		typicalSeconds: 180,
 		fields: [prompt(1500), imageUrl(), aspectRatio(['16:9', '9:16', '1:1']), duration([5, 10, 15], 5), resolution(HD, '720p'), hasSound(false, 1.3)],
 		price: perSecond(50_000, hd15, factor('has_sound', { true: 1.3 })),
@@ -128,9 +130,10 @@ export const alibabaWanModels: VideoModel[] = [
 		seconds: 120,
 		fields: [prompt(), imageUrl(), resolution(HD, '720p')],
 		durations: range(2, 15),
-		nameSuffix: ' (Alibaba+)',
+		variant: 'Alibaba+',
+		about: 'Alibaba+ route: 2 to 15 s, no sound option',
 		// As documented: 500,000 micro-cents per second, ten times Wan 2.6 Flash on "Alibaba".
-		note: 'Documented at 500,000 micro-cents/s, which looks anomalous',
+		note: "Muvi's documented price, ten times the Alibaba route of Wan 2.6 Flash: compare with Estimate Cost (Ask Muvi Too) before a batch",
 	}),
 	defineModel({
 		slug: 'alibaba-plus/wan-2.6-flash/reference-to-video',

@@ -1,3 +1,4 @@
+import { priceLabel } from './priceLabel';
 import type { Capability, ModelField, PriceFactor, PriceFormula, VideoModel } from './types';
 
 /** How the dropdown names each capability, in the order the dropdown lists them within a model. */
@@ -29,22 +30,52 @@ export interface ModelSpec {
 	fields: ModelField[];
 	price: PriceFormula;
 	note?: string;
-	/** appended to the display name when another provider offers a model of the same name */
-	nameSuffix?: string;
+	/** a short tag in the name that tells near-namesakes apart, e.g. "Kling Plus", "Std/Pro" */
+	variant?: string;
+	/** one sentence on what sets the model apart from its near-namesakes, shown under its name */
+	about?: string;
 }
+
+/**
+ * The maker's name before the model's, so typing "google", "openai" or "bytedance" in the dropdown finds
+ * its models (Kling and Runway models already start with it).
+ */
+const BRAND: Record<string, string> = {
+	Alibaba: 'Alibaba',
+	'Alibaba+': 'Alibaba',
+	ByteDance: 'ByteDance',
+	'ByteDance+': 'ByteDance',
+	// image models (§6.12): Seedream 5 is served under `seedance/`
+	Seedance: 'ByteDance',
+	Google: 'Google',
+	'MiniMax Plus': 'MiniMax',
+	OpenAI: 'OpenAI',
+	xAI: 'xAI',
+};
+
+/** The maker's name put before a model's name, when the name does not start with it already. */
+export const brandPrefix = (provider: string): string | undefined => BRAND[provider];
+
+/** The maker a model is listed under: "Google", "Kling" (both Kling routes), "Runway". */
+export const brandOf = (provider: string, series: string): string => BRAND[provider] ?? series.split(' ')[0];
 
 export function defineModel(spec: ModelSpec): VideoModel {
 	const capability = spec.slug.split('/')[2] as Capability;
 	if (!(capability in CAPABILITY_NAMES)) throw new Error(`Unknown capability in ${spec.slug}`);
+	const brand = BRAND[spec.provider];
+	const title = `${brand ? `${brand} ` : ''}${spec.series}${spec.variant ? ` (${spec.variant})` : ''} — ${CAPABILITY_NAMES[capability]}`;
 	return {
 		slug: spec.slug,
-		name: `${spec.series} — ${CAPABILITY_NAMES[capability]}${spec.nameSuffix ?? ''}`,
+		name: title,
+		optionName: `${title} · ${priceLabel(spec.price)}`,
+		series: spec.series,
 		provider: spec.provider,
 		capability,
 		...(spec.family ? { family: spec.family } : {}),
 		typicalSeconds: spec.typicalSeconds,
 		fields: spec.fields,
 		price: spec.price,
+		...(spec.about ? { about: spec.about } : {}),
 		...(spec.note ? { note: spec.note } : {}),
 	};
 }

@@ -1,6 +1,6 @@
 import { alibabaWanModels } from './alibabaWan';
 import { bytedanceSeedanceModels } from './bytedanceSeedance';
-import { capabilityRank } from './define';
+import { brandOf, capabilityRank } from './define';
 import { fieldRank } from './fields';
 import { googleVeoModels } from './googleVeo';
 import { klingModels } from './kling';
@@ -19,8 +19,6 @@ export const CUSTOM_MODEL = 'custom';
 /** What a new node starts with: the product's first model. */
 export const DEFAULT_MODEL = 'kling/kling-3.0-standard/image-to-video';
 
-/** The model's name without its capability, e.g. "Veo 3.1 Fast". */
-const series = (m: VideoModel) => m.name.split(' — ')[0];
 /**
  * "Kling 2.6 Pro" < "Kling 3.0 Pro" < "Kling O1": text ignoring case, numbers by value. Not Intl:
  * creating a collator loads ICU data, about 15 ms of the node's load time.
@@ -37,8 +35,31 @@ function byText(a: string, b: string): number {
 }
 
 /**
- * Every model the dropdown offers, sorted by provider, then model and version (as named: "Kling 2.6
- * Pro" before "Kling 3.0 Standard"), then capability. Each model's fields are put in FIELD_ORDER.
+ * How new a model is within its maker, from the version in its name: "Wan 2.7" 2.7, "Kling V2.6" 2.6,
+ * "Runway Gen-4.5" 4.5. Kling's Omni line is numbered apart: O1 came out with Kling 2.6, O3 with 3.0.
+ */
+export function generationOf(series: string): number {
+	const omni = /^Kling O(\d)\b/.exec(series);
+	if (omni) return omni[1] === '1' ? 2.6 : Number(omni[1]);
+	const version = /(\d+(?:\.\d+)?)/.exec(series);
+	return version ? Number(version[1]) : 0;
+}
+
+/** The dropdown's order (video and image models): maker, newest generation, name, route, capability. */
+export const byMakerThenNewest =
+	<M extends { provider: string; series: string; slug: string }>(capabilityRankOf: (m: M) => number) =>
+	(a: M, b: M): number =>
+		byText(brandOf(a.provider, a.series), brandOf(b.provider, b.series)) ||
+		generationOf(b.series) - generationOf(a.series) ||
+		byText(a.series, b.series) ||
+		byText(a.provider, b.provider) ||
+		capabilityRankOf(a) - capabilityRankOf(b) ||
+		byText(a.slug, b.slug);
+
+/**
+ * Every model the dropdown offers: by maker as the names start (Alibaba, ByteDance, Google, Kling …),
+ * newest generation first, then model name, route (Kling before Kling Plus) and capability. Each model's
+ * fields are put in FIELD_ORDER.
  */
 export const videoModels: VideoModel[] = [
 	...alibabaWanModels,
@@ -52,13 +73,7 @@ export const videoModels: VideoModel[] = [
 	...xaiModels,
 ]
 	.map((m) => ({ ...m, fields: [...m.fields].sort((a, b) => fieldRank(a.apiName) - fieldRank(b.apiName)) }))
-	.sort(
-		(a, b) =>
-			byText(a.provider, b.provider) ||
-			byText(series(a), series(b)) ||
-			capabilityRank(a.capability) - capabilityRank(b.capability) ||
-			byText(a.slug, b.slug),
-	);
+	.sort(byMakerThenNewest((m) => capabilityRank(m.capability)));
 
 const bySlug = new Map(videoModels.map((m) => [m.slug, m]));
 

@@ -21,6 +21,8 @@ import type { ModelField, VideoModel } from './types';
 const provider = 'Kling';
 const ASPECTS = ['16:9', '9:16', '1:1'];
 const pro15 = factor('quality', { pro: 1.5 });
+/** The KQ models' names say "Std/Pro" and this, so "Kling V2.6" is not mistaken for "Kling 2.6". */
+const KQ_ABOUT = "Kling's V-series API with a Quality switch: Standard, or Pro at price × 1.5";
 
 /** The media a text, image or start-end model takes. */
 const framesFor = (capability: string, startEnd: () => ModelField[] = startEndFrames): ModelField[] =>
@@ -34,6 +36,7 @@ const k3 = (tier: 'standard' | 'pro', capability: Basic, microCentsPerSecond: nu
 		slug: `kling/kling-3.0-${tier}/${capability}`,
 		series: `Kling 3.0 ${tier === 'pro' ? 'Pro' : 'Standard'}`,
 		provider,
+		about: 'Kling route: 5, 10 or 15 s, sound off by default (price × 1.5); the Kling Plus route adds 3 to 15 s and more controls',
 		family: 'K3',
 		typicalSeconds: 240,
 		fields: [prompt(2500), ...framesFor(capability), aspectRatio(ASPECTS), duration([5, 10, 15], 5), hasSound(false, 1.5)],
@@ -46,6 +49,7 @@ const kling26Pro = (capability: 'text-to-video' | 'image-to-video'): VideoModel 
 		slug: `kling/kling-2.6-pro/${capability}`,
 		series: 'Kling 2.6 Pro',
 		provider,
+		about: 'Kling route: sound off by default (price × 2)',
 		typicalSeconds: 240,
 		fields: [prompt(2500), ...framesFor(capability), aspectRatio(['16:9', '9:16']), duration([5, 10], 5), hasSound(false, 2)],
 		price: perSecond(70_000, factor('has_sound', { true: 2 })),
@@ -64,6 +68,8 @@ const kq = (
 	defineModel({
 		slug,
 		series,
+		variant: 'Std/Pro',
+		about: KQ_ABOUT,
 		provider,
 		family: 'KQ',
 		typicalSeconds: o.seconds ?? 240,
@@ -94,11 +100,12 @@ export const klingModels: VideoModel[] = [
 	defineModel({
 		slug: 'kling/kling-2.6-i2v/image-to-video',
 		series: 'Kling 2.6',
+		variant: 'Audio Always On',
 		provider,
 		typicalSeconds: 240,
 		fields: [prompt(2500), imageUrl(), duration(V2, 5)],
 		price: perSecond(40_000),
-		note: 'Audio is always on',
+		about: 'The budget Kling 2.6: audio always on, no quality or sound switch (unlike Kling 2.6 Pro and Kling V2.6)',
 	}),
 
 	kq('kling/kling-text2video-v3/text-to-video', 'Kling V3', 75_000, { seconds: 180, durations: V3, promptRequired: true }),
@@ -120,6 +127,8 @@ export const klingModels: VideoModel[] = [
 	defineModel({
 		slug: 'kling/kling-extend-v3/extend-video',
 		series: 'Kling V3',
+		variant: 'Std/Pro',
+		about: KQ_ABOUT,
 		provider,
 		family: 'KQ',
 		typicalSeconds: 240,
@@ -136,6 +145,8 @@ export const klingModels: VideoModel[] = [
 	defineModel({
 		slug: 'kling/kling-motion-create-v3/motion-transfer-to-video',
 		series: 'Kling V3',
+		variant: 'Std/Pro',
+		about: KQ_ABOUT,
 		provider,
 		typicalSeconds: 240,
 		fields: [

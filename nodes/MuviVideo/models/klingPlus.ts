@@ -21,8 +21,8 @@ import type { ModelField, VideoModel } from './types';
 
 /** Provider "Kling Plus", slug prefix `kling-plus/` (muvi-api.md §6.1, §6.3). */
 const provider = 'Kling Plus';
-/** Kling Plus re-offers models the base "Kling" provider has under the same name. */
-const SAME_NAME_AS_KLING = ' (Kling Plus)';
+/** Kling Plus re-offers models the base "Kling" provider has under the same name: tagged and explained. */
+const SAME_NAME_AS_KLING = 'Kling Plus';
 const ASPECTS = ['16:9', '9:16', '1:1'];
 const sound15 = factor('has_sound', { true: 1.5 });
 const cfgScale = () => scale('cfg_scale', 'CFG Scale');
@@ -90,7 +90,9 @@ const kp3 = (tier: 'standard' | 'pro', capability: 'text-to-video' | 'image-to-v
 	defineModel({
 		slug: `kling-plus/kling-3.0-${tier}/${capability}`,
 		series: `Kling 3.0 ${tierName(tier)}`,
-		nameSuffix: SAME_NAME_AS_KLING,
+		variant: SAME_NAME_AS_KLING,
+		about:
+			'Kling Plus route: 3 to 15 s, sound on by default (price × 1.5), CFG scale, negative prompt and shot type; the plain Kling 3.0 has 5, 10 or 15 s with sound off by default',
 		provider,
 		family: 'KP3',
 		typicalSeconds: 240,
@@ -112,7 +114,9 @@ const kp26Pro = (capability: 'text-to-video' | 'image-to-video') =>
 	defineModel({
 		slug: `kling-plus/kling-2.6-pro/${capability}`,
 		series: 'Kling 2.6 Pro',
-		nameSuffix: SAME_NAME_AS_KLING,
+		variant: SAME_NAME_AS_KLING,
+		about:
+			'Kling Plus route: sound on by default (price × 2), CFG scale and negative prompt; image to video can take an end image. The plain Kling 2.6 Pro has sound off by default',
 		provider,
 		typicalSeconds: 240,
 		fields: fieldsOf(

@@ -4,7 +4,8 @@ import { fieldRank } from './fields';
 import { CUSTOM_MODEL, DEFAULT_MODEL, fieldDisplayName, paramName, videoModels } from './index';
 import type { CatalogModel, ModelField } from './types';
 import { CUSTOM_INPUT_MODE, customInputProperties } from '../shared/customInput';
-import { describePrice } from '../shared/cost';
+import { ESTIMATE_VALUE, PRICING_PARAMETERS } from '../editor/estimate';
+import { priceFormulaLabel } from './priceLabel';
 
 /** The n8n property for one model field, without its displayOptions. */
 function fieldProperty(field: ModelField): INodeProperties {
@@ -84,11 +85,29 @@ function fieldProperty(field: ModelField): INodeProperties {
 	}
 }
 
+/** Shown under each name in the dropdown: what sets the model apart, its whole price formula, time and slug. */
 function modelOption(model: CatalogModel): INodePropertyOptions {
+	const parts = [model.about, priceFormulaLabel(model.price), model.note, `about ${model.typicalSeconds} s`, model.slug];
+	return { name: model.optionName, value: model.slug, description: parts.filter(Boolean).join(' · ') };
+}
+
+/**
+ * The live price in the panel. n8n re-runs a loadOptions method whenever a field it depends on
+ * changes, so this line follows the model, duration, sound, resolution … before anything runs.
+ */
+function estimatedCostProperty(show: Record<string, string[]>, what: 'video' | 'image'): INodeProperties {
+	// Not a "Name or ID" picker, though it uses loadOptions: it shows one computed line, so the rules for ID pickers do not apply.
 	return {
-		name: model.name,
-		value: model.slug,
-		description: `${model.slug} · ${describePrice(model.price)} · about ${model.typicalSeconds} s${model.note ? ` · ${model.note}` : ''}`,
+		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options
+		displayName: 'Estimated Cost',
+		name: 'estimatedCost',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'estimatedCost', loadOptionsDependsOn: ['model', ...PRICING_PARAMETERS] },
+		default: ESTIMATE_VALUE,
+		// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-options
+		description:
+			`The price of one ${what === 'video' ? 'video' : 'image job'} from Muvi's published price list, updated as you change the model and its fields. Nothing is sent or charged; Muvi may charge less after account discounts.`,
+		displayOptions: { show },
 	};
 }
 
@@ -108,7 +127,10 @@ export function modelProperties(
 		type: 'options',
 		required: true,
 		default: defaultModel,
-		description: `The Muvi ${what} model. Each model shows its own fields and price.`,
+		description:
+			what === 'video'
+				? 'The Muvi video model. Type to filter by maker (Google, OpenAI, ByteDance …), model, capability (text to video …) or price ($0.084/s); each model shows its own fields.'
+				: 'The Muvi image model. Type to filter by maker (Google, OpenAI, ByteDance …), model, capability (text to image …) or price; each model shows its own fields.',
 		options: [
 			...models.map(modelOption),
 			{
@@ -168,6 +190,10 @@ export function modelProperties(
 		for (const f of m.fields)
 			if (isFileField(f)) fileSlugs.set(paramName(f), [...(fileSlugs.get(paramName(f)) ?? []), m.slug]);
 
+	// URL fields that come after another one in some model (an end frame, a motion video): their binary
+	// file gets its own default property name, so two files never both default to "data".
+	const secondFiles = new Set(models.flatMap((m) => m.fields.filter(isFileField).slice(1).map(paramName)));
+
 	const fields: INodeProperties[] = [];
 	const companionsDone = new Set<string>();
 	for (const { property, slugs } of ordered) {
@@ -179,12 +205,12 @@ export function modelProperties(
 		}
 		if (!companionsDone.has(name)) {
 			companionsDone.add(name);
-			fields.push(...fileCompanions(property, forFiles, show));
+			fields.push(...fileCompanions(property, forFiles, show, secondFiles.has(name)));
 		}
 		fields.push({ ...property, displayOptions: { show: { ...show, model: slugs, [sourceParam(name)]: ['url'] } } });
 	}
 
-	return [model, ...custom, ...fields];
+	return [model, ...custom, ...fields, estimatedCostProperty(show, what)];
 }
 
 const isFileField = (f: ModelField) => f.kind === 'url' || f.kind === 'urlList';
@@ -194,12 +220,39 @@ export const sourceParam = (param: string) => `${param}Source`;
 /** `imageUrl` → `imageUrlBinaryProperty` */
 export const binaryPropertyParam = (param: string) => `${param}BinaryProperty`;
 
-/** "Input Source" (URL or binary file) and the binary property name for one URL field. */
-function fileCompanions(property: INodeProperties, slugs: string[], show: Record<string, string[]>): INodeProperties[] {
+/** "Image URL" → "Image", "Reference Image URLs" → "Reference Images": what a field's companions are named after. */
+export function fileFieldLabel(displayName: string): string {
+	return displayName.replace(/ URLs$/, 's').replace(/ URL$/, '');
+}
+
+/** `endFrameUrl` → "endFrame": the default binary property of a file that is not the item's main one. */
+export const ownBinaryPropertyName = (param: string) => param.replace(/Urls?$/, '');
+
+/**
+ * The "<Field> Source" switch (URL or binary file) and the binary property for one URL field. From node
+ * version 2 a second file of a model (an end frame …) defaults to its own property name; version 1 keeps
+ * "data" everywhere, as saved workflows rely on it.
+ */
+function fileCompanions(property: INodeProperties, slugs: string[], show: Record<string, string[]>, second: boolean): INodeProperties[] {
 	const list = property.typeOptions?.multipleValues === true;
+	const label = fileFieldLabel(property.displayName);
+	const binaryProperty = (defaultName: string, version?: Array<number | { _cnd: { gte: number } }>): INodeProperties => ({
+		displayName: `${label} Binary Field`,
+		name: binaryPropertyParam(property.name),
+		type: 'string',
+		default: defaultName,
+		required: true,
+		placeholder: list ? `e.g. ${defaultName}, ${defaultName}2` : `e.g. ${defaultName}`,
+		description: list
+			? `The binary properties of the input item holding the files for "${label}", separated by commas; each is uploaded to Muvi (kept 60 minutes)`
+			: `The binary property of the input item holding the file for "${label}"; it is uploaded to Muvi (kept 60 minutes)`,
+		displayOptions: {
+			show: { ...show, model: slugs, [sourceParam(property.name)]: ['binary'], ...(version ? { '@version': version } : {}) },
+		},
+	});
 	return [
 		{
-			displayName: 'Input Source',
+			displayName: `${label} Source`,
 			name: sourceParam(property.name),
 			type: 'options',
 			default: 'url',
@@ -214,17 +267,8 @@ function fileCompanions(property: INodeProperties, slugs: string[], show: Record
 			description: `Where "${property.displayName}" comes from: a public URL, or a binary file of the input item that the node uploads to Muvi`,
 			displayOptions: { show: { ...show, model: slugs } },
 		},
-		{
-			displayName: 'Input Binary Field',
-			name: binaryPropertyParam(property.name),
-			type: 'string',
-			default: 'data',
-			required: true,
-			placeholder: list ? 'e.g. data, data2' : 'e.g. data',
-			description: list
-				? 'The binary properties of the input item holding the files, separated by commas; each is uploaded to Muvi (kept 60 minutes)'
-				: 'The binary property of the input item holding the file; it is uploaded to Muvi (kept 60 minutes)',
-			displayOptions: { show: { ...show, model: slugs, [sourceParam(property.name)]: ['binary'] } },
-		},
+		...(second
+			? [binaryProperty('data', [1]), binaryProperty(ownBinaryPropertyName(property.name), [{ _cnd: { gte: 2 } }])]
+			: [binaryProperty('data')]),
 	];
 }

@@ -121,8 +121,15 @@ export type OutputKind = 'video' | 'image';
 export interface VideoModel {
 	/** the API's model slug, `provider/model/capability` */
 	slug: string;
-	/** what the dropdown shows, e.g. "Kling 3.0 Standard — Image to Video" */
+	/** brand, model, variant and capability, e.g. "Google Veo 3.1 Fast — Text to Video" (errors, outputs, README, subtitle) */
 	name: string;
+	/**
+	 * What the dropdown shows and filters on (n8n's dropdown matches typed text against it only): the
+	 * name and the exact base price, e.g. "Google Veo 3.1 Fast — Text to Video · $0.20/s".
+	 */
+	optionName: string;
+	/** the model's name without brand prefix or capability, e.g. "Veo 3.1 Fast" */
+	series: string;
 	/** the provider as Muvi names it, e.g. "Kling Plus" */
 	provider: string;
 	capability: Capability;
@@ -132,6 +139,8 @@ export interface VideoModel {
 	typicalSeconds: number;
 	fields: ModelField[];
 	price: PriceFormula;
+	/** what sets this model apart from a near-namesake (another route, audio, quality switch), for the dropdown */
+	about?: string;
 	/** a short note for the dropdown's description */
 	note?: string;
 	/** what the job produces; video when not given */

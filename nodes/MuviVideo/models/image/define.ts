@@ -1,4 +1,6 @@
+import { brandPrefix } from '../define';
 import { fieldRank } from '../fields';
+import { priceLabel } from '../priceLabel';
 import type { ImageCapability, ImageModel, ModelField, PriceFactor, PriceFormula } from '../types';
 
 /** How the dropdown names each image capability, in the order it lists them within a model. */
@@ -30,9 +32,14 @@ export function defineImageModel(spec: ImageModelSpec): ImageModel {
 	const capability = (spec.slug.split('/')[2] ?? 'text-to-image') as ImageCapability;
 	const capabilityName = IMAGE_CAPABILITY_NAMES[capability] as string | undefined;
 	if (!capabilityName) throw new Error(`Unknown image capability in ${spec.slug}`);
+	// the maker first, as for video models, so typing "google" or "bytedance" in the dropdown finds them
+	const brand = brandPrefix(spec.provider);
+	const name = `${brand ? `${brand} ` : ''}${spec.series} — ${capabilityName}`;
 	return {
 		slug: spec.slug,
-		name: `${spec.series} — ${capabilityName}`,
+		name,
+		optionName: `${name} · ${priceLabel(spec.price)}`,
+		series: spec.series,
 		provider: spec.provider,
 		capability,
 		typicalSeconds: spec.typicalSeconds ?? 30,

@@ -1,24 +1,26 @@
-import { videoModels } from '../index';
+import { byMakerThenNewest, videoModels } from '../index';
 import type { CatalogModel, ImageModel } from '../types';
 import { alibabaImageModels, pixelImageModels } from './alibabaPixel';
 import { googleImageModels } from './google';
 import { openaiImageModels } from './openai';
 import { runwayImageModels } from './runway';
+import { IMAGE_CAPABILITY_NAMES } from './define';
 import { seedreamImageModels } from './seedream';
 
 /** What a new Image node starts with: the cheapest Nano Banana, text to image. */
 export const DEFAULT_IMAGE_MODEL = 'google/nano-banana';
 
-/** Every image model (muvi-api.md §6.12), by provider, then model, then capability. */
+const imageCapabilityRank = (m: ImageModel) => Object.keys(IMAGE_CAPABILITY_NAMES).indexOf(m.capability);
+
+/** Every image model (muvi-api.md §6.12), in the video dropdown's order: by maker, newest first, then capability. */
 export const imageModels: ImageModel[] = [
 	...alibabaImageModels,
-	...seedreamImageModels.filter((m) => m.provider === 'ByteDance+'),
+	...seedreamImageModels,
 	...googleImageModels,
 	...openaiImageModels,
 	...pixelImageModels,
 	...runwayImageModels,
-	...seedreamImageModels.filter((m) => m.provider === 'Seedance'),
-];
+].sort(byMakerThenNewest(imageCapabilityRank));
 
 /** Video and image models together: what the README table, the drift check and the cost guard know. */
 export const catalogModels: CatalogModel[] = [...videoModels, ...imageModels];

@@ -13,7 +13,15 @@ export const videoDescription: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: showOnlyForVideo },
+		// Generate first: n8n lists the node's actions in this order, and it is what most people came for.
 		options: [
+			{
+				name: 'Generate',
+				value: 'generate',
+				action: 'Generate a video',
+				// a custom operation (customOperations in MuviVideo.node.ts): submit, wait and download per item
+				description: 'Submit a video job, optionally wait for it and download the file',
+			},
 			{
 				name: 'Estimate Cost',
 				value: 'estimateCost',
@@ -24,13 +32,6 @@ export const videoDescription: INodeProperties[] = [
 					send: { preSend: [prepareEstimateRequest], paginate: true },
 					operations: { pagination: estimateCost },
 				},
-			},
-			{
-				name: 'Generate',
-				value: 'generate',
-				action: 'Generate a video',
-				// a custom operation (customOperations in MuviVideo.node.ts): submit, wait and download per item
-				description: 'Submit a video job, optionally wait for it and download the file',
 			},
 		],
 		default: 'generate',
