@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { estimatedCost } from './editor/estimate';
 import { subtitleExpression } from './editor/subtitle';
@@ -7,6 +13,7 @@ import { jobDescription, waitForJobs } from './resources/job';
 import { modelDescription } from './resources/model';
 import { videoDescription } from './resources/video';
 import { generate } from './resources/video/generate';
+import { resumeOnMuviWebhook, resumeWebhookDescription } from './shared/resumeWebhook';
 
 export class MuviVideo implements INodeType {
 	// The subtitle is built from the catalog (editor/subtitle.ts), which the lint rule, wanting a literal, cannot see.
@@ -28,6 +35,8 @@ export class MuviVideo implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'muviApi', required: true }],
+		// Generate's Wait Mode "Muvi Webhook": Muvi's signed call resumes the waiting execution here
+		webhooks: [{ ...resumeWebhookDescription }],
 		requestDefaults: {
 			baseURL: '={{ $credentials.baseUrl }}',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -61,5 +70,19 @@ export class MuviVideo implements INodeType {
 		video: { generate },
 		job: { waitForCompletion: waitForJobs },
 		file: { upload: uploadFiles },
+	};
+
+	/** Muvi's call to the resume URL of a waiting Generate (Wait Mode "Muvi Webhook"). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnMuviWebhook.call(this);
+	}
+
+	// Restart (resume) webhooks are never registered with a third party, so n8n never calls these.
+	webhookMethods = {
+		default: {
+			checkExists: async () => true,
+			create: async () => true,
+			delete: async () => true,
+		},
 	};
 }
