@@ -174,6 +174,12 @@ export interface FakeMuviOptions {
 	webhookOnCancel?: boolean;
 	/** Only deliver to loopback hosts; others are recorded as 'skipped'. Default true (tests never call the internet). */
 	webhookLoopbackOnly?: boolean;
+	/**
+	 * PEM certificate(s) the webhook sender trusts for https receivers, as the real sender trusts public
+	 * CAs: with it, a receiver whose certificate does not chain to it (or names another host) is refused.
+	 * Without it, a loopback receiver's self-signed certificate is accepted unchecked (older tests).
+	 */
+	webhookCa?: string;
 	/** Added to X-PixelByte-Timestamp, to test replay protection. Default 0. */
 	webhookTimestampOffsetSeconds?: number;
 	/** Deliver each webhook this many extra times (docs: deliveries can repeat). Default 0. */
@@ -1996,8 +2002,12 @@ export class FakeMuviServer {
 						'x-pixelbyte-timestamp': timestamp,
 						'x-pixelbyte-signature': signature,
 					},
-					// A loopback https receiver in tests has a self-signed certificate.
-					...(target.protocol === 'https:' ? { rejectUnauthorized: false } : {}),
+					// A loopback https receiver in tests has a self-signed certificate: checked against webhookCa when given.
+					...(target.protocol === 'https:'
+						? this.opts.webhookCa
+							? { ca: this.opts.webhookCa, rejectUnauthorized: true }
+							: { rejectUnauthorized: false }
+						: {}),
 				},
 				(res) => {
 					res.resume();

@@ -209,39 +209,72 @@ function customDataOf(ctx: IExecuteFunctions | IWebhookFunctions): CustomData | 
 	}
 }
 
+/** Execution-keyed node static data: where n8n 1.x (no custom data in webhook()) finds the batch. */
+const STATIC_KEY = 'muviWaiting';
+const STATIC_MAX = 50;
+
+function staticBatches(ctx: IExecuteFunctions | IWebhookFunctions): IDataObject | undefined {
+	try {
+		const data = ctx.getWorkflowStaticData('node');
+		if (!data[STATIC_KEY] || typeof data[STATIC_KEY] !== 'object') data[STATIC_KEY] = {};
+		return data[STATIC_KEY] as IDataObject;
+	} catch {
+		return undefined;
+	}
+}
+
 /**
- * Saves the batch where webhook() reads it; false when it does not fit (then the caller polls: the
- * jobs are paid and running, so waiting for them here is always safe).
+ * Saves the batch where webhook() reads it: the execution's custom data (n8n 2.x), and the node's
+ * static data under the execution's ID (n8n 1.x has no custom data in webhook()). False when it fits
+ * in neither; then the caller polls (the jobs are paid and running, so waiting for them is safe).
  */
 export function saveBatch(ctx: IExecuteFunctions, jobs: WaitingJob[]): boolean {
 	const values = encodeBatch(jobs);
 	if (!values) return false;
-	const data = customDataOf(ctx);
 	const name = ctx.getNode().name;
+	let saved = false;
+	const data = customDataOf(ctx);
 	if (data) {
 		try {
 			values.forEach((value, i) => data.set(recordKey(name, i), value));
 			for (let i = values.length; i < RECORD_KEYS; i++) if (data.get(recordKey(name, i)) !== undefined) data.set(recordKey(name, i), '');
-			const back = values.map((_, i) => data.get(recordKey(name, i)));
-			if (back.every((v, i) => v === values[i])) return true;
+			saved = values.every((value, i) => data.get(recordKey(name, i)) === value);
 		} catch {
-			// custom data full or refused: fall through
+			// custom data full or refused
 		}
 	}
-	return false;
+	const batches = staticBatches(ctx);
+	let executionId = '';
+	try {
+		executionId = String(ctx.getExecutionId() ?? '');
+	} catch {
+		executionId = '';
+	}
+	if (batches && executionId) {
+		batches[executionId] = values.join(' ');
+		const keys = Object.keys(batches);
+		for (const old of keys.slice(0, Math.max(0, keys.length - STATIC_MAX))) delete batches[old];
+		// 2.x reads custom data; static data is only a fallback there (n8n 2.41 does not always persist it)
+		if (!data) saved = true;
+	}
+	return saved;
 }
 
 /** The batch saved for this execution, or [] when there is none. */
-export function loadBatch(ctx: IWebhookFunctions): WaitingJob[] {
+export function loadBatch(ctx: IWebhookFunctions, executionId: string): WaitingJob[] {
 	const data = customDataOf(ctx);
-	if (!data) return [];
-	const name = ctx.getNode().name;
-	const values: Array<string | undefined> = [];
-	for (let i = 0; i < RECORD_KEYS; i++) {
-		const v = data.get(recordKey(name, i));
-		values.push(typeof v === 'string' ? v : undefined);
+	if (data) {
+		const name = ctx.getNode().name;
+		const values: Array<string | undefined> = [];
+		for (let i = 0; i < RECORD_KEYS; i++) {
+			const v = data.get(recordKey(name, i));
+			values.push(typeof v === 'string' ? v : undefined);
+		}
+		const jobs = decodeBatch(values);
+		if (jobs.length > 0) return jobs;
 	}
-	return decodeBatch(values);
+	const saved = staticBatches(ctx)?.[executionId];
+	return typeof saved === 'string' ? decodeBatch([saved]) : [];
 }
 
 /** Resumes started by this process, so two simultaneous final deliveries resume once (n8n 1.x resumed each). */
@@ -296,7 +329,8 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 	}
 
 	const body = (this.getBodyData() ?? {}) as IDataObject;
-	const batch = loadBatch(this);
+	const executionId = executionIdOf(this);
+	const batch = loadBatch(this, executionId);
 	const delivered = batch.find((j) => j.jobId === body.jobId);
 	if (!delivered) {
 		// signed by Muvi, but not about this batch (or the batch is unknown): nothing to resume
@@ -320,7 +354,6 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		finished.set(job.jobId, status);
 	}
 
-	const executionId = executionIdOf(this);
 	if (!claimResume(`${executionId}\n${this.getNode().id}`)) {
 		answer(this, 200);
 		return { noWebhookResponse: true };
