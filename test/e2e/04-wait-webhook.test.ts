@@ -7,171 +7,31 @@
  * Checked: what the fake received (submit bodies, deliveries and the statuses n8n answered), the
  * execution's status while waiting, and the items the node after Muvi Video got.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Agent, fetch as tlsFetch } from 'undici';
-
 import { startFakeMuvi, type FakeMuvi } from '../fake-muvi/server';
-import { CREDENTIAL_ID, env, n8nProcessEnv, signature, sleep, tail, unixNow } from './support/n8n';
+import { startHttpsN8n, waitFlow, type HttpsN8n, type WaitFlow } from './support/https-n8n';
+import { env, signature, sleep, tail, unixNow } from './support/n8n';
 
-const MODEL = 'kling/kling-3.0-standard/text-to-video';
 const SECRET = `whsec_e2e_wait_${randomBytes(8).toString('hex')}`;
 const API_KEY = `pb_test_e2e_wait_${randomBytes(8).toString('hex')}`;
 
-let dir = '';
-let cert = '';
-let agent: Agent;
 let fake: FakeMuvi;
-let n8nUrl = '';
-let serverPid = 0;
-let cookie = '';
-let brokerPort = '';
-const logFile = () => join(dir, 'n8n-https-server.log');
-
-async function freePort(): Promise<number> {
-	for (;;) {
-		const port = 20000 + Math.floor(Math.random() * 12000);
-		const ok = await new Promise<boolean>((resolve) => {
-			const s = createServer();
-			s.once('error', () => resolve(false));
-			s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-		});
-		if (ok) return port;
-	}
-}
-
-async function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-	const res = await tlsFetch(url, { ...init, dispatcher: agent });
-	const text = await res.text();
-	let body: any = text;
-	try {
-		body = text ? JSON.parse(text) : undefined;
-	} catch {
-		// not JSON
-	}
-	return { status: res.status, body, headers: res.headers };
-}
-
-function instanceEnv(port: number): Record<string, string> {
-	return {
-		N8N_USER_FOLDER: join(dir, 'n8n'),
-		N8N_PORT: String(port),
-		N8N_PROTOCOL: 'https',
-		N8N_SSL_KEY: join(dir, 'key.pem'),
-		N8N_SSL_CERT: join(dir, 'cert.pem'),
-		N8N_HOST: '127.0.0.1',
-		N8N_WEBHOOK_URL: `https://127.0.0.1:${port}/`,
-		WEBHOOK_URL: `https://127.0.0.1:${port}/`,
-		N8N_EDITOR_BASE_URL: `https://127.0.0.1:${port}/`,
-		N8N_CONCURRENCY_PRODUCTION_LIMIT: '1',
-		N8N_RUNNERS_BROKER_PORT: brokerPort,
-		N8N_ENCRYPTION_KEY: 'muvi-e2e-wait-webhook-key',
-		N8N_LOG_LEVEL: 'debug',
-	};
-}
-
-function runCli(port: number, args: string[]): void {
-	const out = execFileSync(env.n8nBin, args, {
-		env: n8nProcessEnv({ ...instanceEnv(port), N8N_RUNNERS_BROKER_PORT: String(Number(brokerPort) + 1) }),
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'],
-		timeout: 180_000,
-	});
-	writeFileSync(join(dir, `cli-${args[0].replace(/\W/g, '_')}.log`), out);
-}
-
-interface Flow {
-	id: string;
-	path: string;
-	muviNodeId: string;
-}
-
-/** Webhook trigger → Split Out (one item per prompt) → Muvi Video (Generate, Muvi Webhook) → After. */
-function flow(name: string, timeoutSeconds: number, extra: Record<string, unknown> = {}): Flow & { json: unknown } {
-	const id = `muviWait${name}`.padEnd(16, '0').slice(0, 16);
-	const path = `muvi-wait-${name.toLowerCase()}`;
-	const muviNodeId = randomUUID();
-	const json = {
-		id,
-		name: `e2e wait webhook ${name}`,
-		nodes: [
-			{
-				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-				id: randomUUID(),
-				webhookId: randomUUID(),
-				name: 'Start',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-			},
-			{
-				parameters: { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} },
-				id: randomUUID(),
-				name: 'One item per prompt',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [200, 0],
-			},
-			{
-				parameters: {
-					resource: 'video',
-					operation: 'generate',
-					model: MODEL,
-					prompt: '={{ $json.prompt }}',
-					aspectRatio: '16:9',
-					duration: '5',
-					hasSound: false,
-					maxCostUsd: 100,
-					waitForCompletion: true,
-					waitMode: 'webhook',
-					download: true,
-					options: { timeout: timeoutSeconds },
-				},
-				id: muviNodeId,
-				name: 'Muvi Video',
-				type: 'n8n-nodes-muvi.muviVideo',
-				typeVersion: 2,
-				position: [400, 0],
-				credentials: { muviApi: { id: CREDENTIAL_ID, name: 'Muvi (https e2e)' } },
-				...extra,
-			},
-			{ parameters: {}, id: randomUUID(), name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0] },
-		],
-		connections: {
-			Start: { main: [[{ node: 'One item per prompt', type: 'main', index: 0 }]] },
-			'One item per prompt': { main: [[{ node: 'Muvi Video', type: 'main', index: 0 }]] },
-			'Muvi Video': { main: [[{ node: 'After', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
-	return { id, path, muviNodeId, json };
-}
+let n8n: HttpsN8n;
+type Flow = WaitFlow;
 
 const flows = {
-	main: flow('Main', 600),
-	continueOnFail: flow('Cof', 600, { onError: 'continueRegularOutput' }),
-	short: flow('Short', 5),
+	main: waitFlow('Main', { waitMode: 'webhook', timeoutSeconds: 600 }),
+	continueOnFail: waitFlow('Cof', { waitMode: 'webhook', timeoutSeconds: 600 }, { onError: 'continueRegularOutput' }),
+	short: waitFlow('Short', { waitMode: 'webhook', timeoutSeconds: 5 }),
 };
 
-async function executions(workflowId: string): Promise<any[]> {
-	const res = await http(`${n8nUrl}/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=100`, { headers: { cookie } });
-	if (res.status !== 200) throw new Error(`executions: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-	return (res.body.data?.results ?? res.body.data ?? []) as any[];
-}
-
-async function execution(id: string): Promise<any> {
-	const res = await http(`${n8nUrl}/rest/executions/${id}`, { headers: { cookie } });
-	if (res.status !== 200) throw new Error(`execution ${id}: HTTP ${res.status}`);
-	const data = res.body.data;
-	// the internal API returns the run data flattened; n8n's own "flatted" format
-	const { parse } = require('flatted') as { parse: (s: string) => any };
-	return { ...data, data: typeof data.data === 'string' ? parse(data.data) : data.data };
-}
+const http = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => n8n.http(url.replace(n8n.url, ''), init);
+const executions = (workflowId: string) => n8n.executions(workflowId);
+const execution = (id: string) => n8n.execution(id);
+const logFile = () => n8n.logFile;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
@@ -186,7 +46,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 /** Starts a run of `f` with these prompts; resolves with the submitted job IDs once n8n waits. */
 async function startRun(f: Flow, prompts: string[]): Promise<{ executionId: string; jobIds: string[]; resumeUrl: string }> {
 	const before = new Set((await executions(f.id)).map((e) => String(e.id)));
-	const res = await http(`${n8nUrl}/webhook/${f.path}`, {
+	const res = await http(`/webhook/${f.path}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ items: prompts.map((prompt) => ({ prompt })) }),
@@ -212,79 +72,25 @@ async function deliveryStatuses(jobId: string): Promise<Array<number | null>> {
 const runOf = (exec: any, node: string) => exec.data.resultData.runData[node] as any[] | undefined;
 
 beforeAll(async () => {
-	dir = join(env.runDir, 'wait-webhook');
-	mkdirSync(dir, { recursive: true });
-	execFileSync('openssl', [
-		'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2',
-		'-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-		'-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-	], { stdio: 'ignore' });
-	cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-	agent = new Agent({ connect: { ca: cert } });
-	fake = await startFakeMuvi({ apiKey: API_KEY, webhookSecret: SECRET, webhookCa: cert, autoProgress: false, acceptAnyModel: true, webhookRetryScale: 0.05 });
-
-	const port = await freePort();
-	brokerPort = String(await freePort());
-	n8nUrl = `https://127.0.0.1:${port}`;
-	// the package as the suite installed it (scripts/e2e.sh), into this instance's community-nodes folder
-	cpSync(join(env.userFolder, '.n8n', 'nodes'), join(dir, 'n8n', '.n8n', 'nodes'), { recursive: true });
-	writeFileSync(
-		join(dir, 'credential.json'),
-		JSON.stringify([{ id: CREDENTIAL_ID, name: 'Muvi (https e2e)', type: 'muviApi', data: { apiKey: API_KEY, baseUrl: fake.url, webhookSecret: SECRET } }]),
-		{ mode: 0o600 },
-	);
-	runCli(port, ['import:credentials', `--input=${join(dir, 'credential.json')}`]);
-	mkdirSync(join(dir, 'workflows'), { recursive: true });
-	for (const f of Object.values(flows)) writeFileSync(join(dir, 'workflows', `${f.id}.json`), JSON.stringify(f.json));
-	runCli(port, ['import:workflow', '--separate', `--input=${join(dir, 'workflows')}`]);
-	for (const f of Object.values(flows)) runCli(port, ['publish:workflow', `--id=${f.id}`]);
-
-	const out = openSync(logFile(), 'a');
-	const child = spawn(env.n8nBin, ['start'], { env: n8nProcessEnv(instanceEnv(port)), detached: true, stdio: ['ignore', out, out] });
-	child.unref();
-	serverPid = child.pid!;
-	writeFileSync(join(dir, 'n8n.pid'), String(serverPid));
-	await until('https n8n to be ready', async () => (await http(`${n8nUrl}/healthz/readiness`).catch(() => ({ status: 0 }))).status === 200, 180_000);
-	const setup = await http(`${n8nUrl}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ email: 'wait@example.com', firstName: 'Wait', lastName: 'Hook', password: 'E2e-Muvi-Password1' }),
+	// the sender trusts exactly the certificate n8n serves, as Muvi trusts public CAs: set once n8n made it
+	fake = await startFakeMuvi({ apiKey: API_KEY, webhookSecret: SECRET, autoProgress: false, acceptAnyModel: true, webhookRetryScale: 0.05 });
+	n8n = await startHttpsN8n({
+		n8nBin: env.n8nBin,
+		nodesDir: join(env.userFolder, '.n8n', 'nodes'),
+		dir: join(env.runDir, 'wait-webhook'),
+		fakeUrl: fake.url,
+		apiKey: API_KEY,
+		webhookSecret: SECRET,
+		workflows: Object.values(flows),
+		concurrencyLimit: 1,
+		logLevel: 'debug',
 	});
-	expect(setup.status).toBe(200);
-	cookie = (setup.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth=')) ?? '';
-	expect(cookie).not.toBe('');
-	// the production webhooks are registered once the published workflows are active
-	for (const f of Object.values(flows))
-		await until(`webhook of ${f.id}`, async () => {
-			const probe = await http(`${n8nUrl}/webhook/${f.path}`, { method: 'GET' });
-			// registered: n8n says the path exists for POST only
-			return probe.status !== 404 || /POST/.test(JSON.stringify(probe.body)) || undefined;
-		}, 60_000);
+	fake.setOptions({ webhookCa: n8n.cert });
 }, 600_000);
 
 afterAll(async () => {
-	if (serverPid) {
-		try {
-			process.kill(-serverPid, 'SIGTERM');
-		} catch {
-			// already gone
-		}
-		for (let i = 0; i < 40; i++) {
-			try {
-				process.kill(serverPid, 0);
-			} catch {
-				break;
-			}
-			await sleep(250);
-		}
-		try {
-			process.kill(-serverPid, 'SIGKILL');
-		} catch {
-			// gone
-		}
-	}
+	await n8n?.stop();
 	await fake?.close();
-	await agent?.close();
 });
 
 describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
@@ -412,7 +218,7 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 			const custom = JSON.stringify(done.customData ?? {});
 			expect(custom).toContain(run.jobIds[0]);
 		} finally {
-			fake.setOptions({ webhookCa: cert, webhookMaxAttempts: 5 });
+			fake.setOptions({ webhookCa: n8n.cert, webhookMaxAttempts: 5 });
 		}
 	}, 300_000);
 });

@@ -200,8 +200,8 @@ export interface FakeMuviOptions {
 	onLog?: (entry: LogEntry) => void;
 }
 
-type ResolvedOptions = Required<Omit<FakeMuviOptions, 'maxConcurrentJobs' | 'pendingMs' | 'outputTtlMs' | 'publicCdnUrl' | 'onLog'>> &
-	Pick<FakeMuviOptions, 'maxConcurrentJobs' | 'pendingMs' | 'outputTtlMs' | 'publicCdnUrl' | 'onLog'>;
+type ResolvedOptions = Required<Omit<FakeMuviOptions, 'maxConcurrentJobs' | 'pendingMs' | 'outputTtlMs' | 'publicCdnUrl' | 'onLog' | 'webhookCa'>> &
+	Pick<FakeMuviOptions, 'maxConcurrentJobs' | 'pendingMs' | 'outputTtlMs' | 'publicCdnUrl' | 'onLog' | 'webhookCa'>;
 
 const DEFAULTS: ResolvedOptions = {
 	host: '127.0.0.1',

@@ -224,8 +224,8 @@ function staticBatches(ctx: IExecuteFunctions | IWebhookFunctions): IDataObject 
 }
 
 /**
- * Saves the batch where webhook() reads it: the execution's custom data (n8n 2.x), and the node's
- * static data under the execution's ID (n8n 1.x has no custom data in webhook()). False when it fits
+ * Saves the batch where webhook() reads it: the execution's custom data (n8n 2.x), or where a node
+ * gets none (n8n 1.x) its static data under the execution's ID. False when it fits
  * in neither; then the caller polls (the jobs are paid and running, so waiting for them is safe).
  */
 export function saveBatch(ctx: IExecuteFunctions, jobs: WaitingJob[]): boolean {
@@ -243,19 +243,18 @@ export function saveBatch(ctx: IExecuteFunctions, jobs: WaitingJob[]): boolean {
 			// custom data full or refused
 		}
 	}
-	const batches = staticBatches(ctx);
+	const batches = data ? undefined : staticBatches(ctx);
 	let executionId = '';
 	try {
 		executionId = String(ctx.getExecutionId() ?? '');
 	} catch {
 		executionId = '';
 	}
-	if (batches && executionId) {
+	if (!data && batches && executionId) {
 		batches[executionId] = values.join(' ');
 		const keys = Object.keys(batches);
 		for (const old of keys.slice(0, Math.max(0, keys.length - STATIC_MAX))) delete batches[old];
-		// 2.x reads custom data; static data is only a fallback there (n8n 2.41 does not always persist it)
-		if (!data) saved = true;
+		saved = true;
 	}
 	return saved;
 }
@@ -338,30 +337,44 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		return { noWebhookResponse: true };
 	}
 
+	// Never throw from here: n8n would answer 500 and still continue the execution, without this node's results.
 	const finished = new Map<string, IDataObject>();
-	// the delivered job first: its signed payload says it finished; the others are asked, and the first still running ends the check
-	for (const job of [delivered, ...batch.filter((j) => j !== delivered)]) {
-		if (job === delivered && !FINAL_STATUSES.includes(String(body.status))) {
+	try {
+		if (!FINAL_STATUSES.includes(String(body.status))) {
 			answer(this, 200);
 			return { noWebhookResponse: true };
 		}
-		if (job === delivered) continue;
-		const status = await readJob(this, job.jobId, job.itemIndex);
-		if (!FINAL_STATUSES.includes(String(status.status))) {
+		// the others in item order; the first still running ends the check (its own call comes later)
+		for (const job of batch) {
+			if (job === delivered) continue;
+			const status = await readJob(this, job.jobId, job.itemIndex);
+			if (!FINAL_STATUSES.includes(String(status.status))) {
+				answer(this, 200);
+				return { noWebhookResponse: true };
+			}
+			finished.set(job.jobId, status);
+		}
+		// the canonical result of the delivered job (the webhook's own output shape is unconfirmed)
+		const own = await readJob(this, delivered.jobId, delivered.itemIndex);
+		if (!FINAL_STATUSES.includes(String(own.status))) {
 			answer(this, 200);
 			return { noWebhookResponse: true };
 		}
-		finished.set(job.jobId, status);
+		finished.set(delivered.jobId, own);
+	} catch (caught) {
+		// Muvi's status could not be read: not now. Muvi retries the call (1 s … 256 s later); the Timeout still holds.
+		this.logger.warn(`Muvi Video: could not check the batch of execution ${executionId}: ${(caught as Error).message}; asking Muvi to call again`);
+		answer(this, 503, { error: 'Could not check the jobs yet; please retry' });
+		return { noWebhookResponse: true };
 	}
 
 	if (!claimResume(`${executionId}\n${this.getNode().id}`)) {
 		answer(this, 200);
 		return { noWebhookResponse: true };
 	}
+	// answered before the downloads: Muvi gives up on a call after 30 s
 	answer(this, 200);
 
-	// the canonical result of the delivered job (the webhook's output shape is unconfirmed)
-	finished.set(delivered.jobId, await readJob(this, delivered.jobId, delivered.itemIndex));
 	const node = this.getNode();
 	const items: INodeExecutionData[] = [];
 	for (const job of batch) {
