@@ -9,10 +9,12 @@ import {
 import { estimatedCost } from './editor/estimate';
 import { subtitleExpression } from './editor/subtitle';
 import { fileDescription, uploadFiles } from './resources/file';
-import { jobDescription, waitForJobs } from './resources/job';
-import { modelDescription } from './resources/model';
+import { cancelJob, getJob, getManyJobs, jobDescription, waitForJobs } from './resources/job';
+import { getManyModels, getModel, modelDescription } from './resources/model';
 import { videoDescription } from './resources/video';
+import { estimateCost, prepareEstimateRequest } from './resources/video/estimateCost';
 import { generate } from './resources/video/generate';
+import { asCustomOperation } from './shared/asCustomOperation';
 import { resumeOnMuviWebhook, resumeWebhookDescription } from './shared/resumeWebhook';
 
 export class MuviVideo implements INodeType {
@@ -67,8 +69,18 @@ export class MuviVideo implements INodeType {
 
 	/** Operations of more than one request, with an item loop the node owns; the rest is plain routing. */
 	customOperations: INodeType['customOperations'] = {
-		video: { generate },
-		job: { waitForCompletion: waitForJobs },
+		video: {
+			generate,
+			estimateCost: asCustomOperation(estimateCost, { method: 'POST', url: '/v1/jobs/estimate', preSend: [prepareEstimateRequest] }),
+		},
+		job: {
+			waitForCompletion: waitForJobs,
+			// the operations below are described with routing; they run through asCustomOperation because the node has webhook()
+			get: asCustomOperation(getJob),
+			getAll: asCustomOperation(getManyJobs),
+			cancel: asCustomOperation(cancelJob),
+		},
+		model: { get: asCustomOperation(getModel), getAll: asCustomOperation(getManyModels) },
 		file: { upload: uploadFiles },
 	};
 

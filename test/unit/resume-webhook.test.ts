@@ -120,3 +120,25 @@ describe("the batch in the execution's custom data", () => {
 		expect(encodeBatch([job(0, { jobId: 'job x' })])).toBeUndefined();
 	});
 });
+
+describe('the node declares webhook() for resuming', () => {
+	// n8n gives a node that has webhook() and no execute() no input items in its routed operations
+	// (WorkflowExecute.prepareConnectionInputData): every operation must be a custom operation
+	test('and every operation of every resource runs as a custom operation', () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { MuviVideo } = require('../../nodes/MuviVideo/MuviVideo.node') as typeof import('../../nodes/MuviVideo/MuviVideo.node');
+		const node = new MuviVideo();
+		expect(typeof node.webhook).toBe('function');
+		expect(node.description.webhooks?.[0]).toMatchObject({ httpMethod: 'POST', path: '={{ $nodeId }}', restartWebhook: true, responseMode: 'onReceived' });
+		const operations = node.description.properties.filter((p) => p.name === 'operation');
+		const missing: string[] = [];
+		for (const property of operations) {
+			const resources = (property.displayOptions?.show?.resource ?? []) as string[];
+			for (const resource of resources)
+				for (const option of (property.options ?? []) as Array<{ value: string }>)
+					if (!node.customOperations?.[resource]?.[option.value]) missing.push(`${resource}.${option.value}`);
+		}
+		expect(missing).toEqual([]);
+		expect(operations.length).toBeGreaterThanOrEqual(4);
+	});
+});
