@@ -280,6 +280,23 @@ export function loadBatch(ctx: IWebhookFunctions, executionId: string): WaitingJ
 const resuming = new Map<string, number>();
 const RESUMING_MAX = 5000;
 
+/**
+ * Jobs of a waiting batch whose signed "finished" call this process has seen, so a batch of N costs
+ * about N status calls rather than N². Only a shortcut: another process (queue mode) or a restart
+ * asks Muvi instead.
+ */
+const heardJobs = new Map<string, Set<string>>();
+
+function heardOf(key: string): Set<string> {
+	let set = heardJobs.get(key);
+	if (!set) {
+		set = new Set();
+		heardJobs.set(key, set);
+		if (heardJobs.size > RESUMING_MAX) heardJobs.delete(heardJobs.keys().next().value as string);
+	}
+	return set;
+}
+
 function claimResume(key: string): boolean {
 	if (resuming.has(key)) return false;
 	resuming.set(key, Date.now());
@@ -338,29 +355,37 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 	}
 
 	// Never throw from here: n8n would answer 500 and still continue the execution, without this node's results.
+	const key = `${executionId}\n${this.getNode().id}`;
 	const finished = new Map<string, IDataObject>();
 	try {
 		if (!FINAL_STATUSES.includes(String(body.status))) {
 			answer(this, 200);
 			return { noWebhookResponse: true };
 		}
-		// the others in item order; the first still running ends the check (its own call comes later)
+		// jobs this process already heard about need no status call; the others are asked in item
+		// order, and the first still running ends the check (its own call comes later)
+		const heard = heardOf(key);
+		heard.add(delivered.jobId);
 		for (const job of batch) {
-			if (job === delivered) continue;
+			if (heard.has(job.jobId)) continue;
 			const status = await readJob(this, job.jobId, job.itemIndex);
 			if (!FINAL_STATUSES.includes(String(status.status))) {
 				answer(this, 200);
 				return { noWebhookResponse: true };
 			}
+			heard.add(job.jobId);
 			finished.set(job.jobId, status);
 		}
-		// the canonical result of the delivered job (the webhook's own output shape is unconfirmed)
-		const own = await readJob(this, delivered.jobId, delivered.itemIndex);
-		if (!FINAL_STATUSES.includes(String(own.status))) {
-			answer(this, 200);
-			return { noWebhookResponse: true };
+		// every job is done: the canonical result of each not read just now (the webhook's own output shape is unconfirmed)
+		const missing = batch.filter((j) => !finished.has(j.jobId));
+		const read = await Promise.all(missing.map(async (j) => await readJob(this, j.jobId, j.itemIndex)));
+		for (const [i, status] of read.entries()) {
+			if (!FINAL_STATUSES.includes(String(status.status))) {
+				answer(this, 200);
+				return { noWebhookResponse: true };
+			}
+			finished.set(missing[i].jobId, status);
 		}
-		finished.set(delivered.jobId, own);
 	} catch (caught) {
 		// Muvi's status could not be read: not now. Muvi retries the call (1 s … 256 s later); the Timeout still holds.
 		this.logger.warn(`Muvi Video: could not check the batch of execution ${executionId}: ${(caught as Error).message}; asking Muvi to call again`);
@@ -368,7 +393,7 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		return { noWebhookResponse: true };
 	}
 
-	if (!claimResume(`${executionId}\n${this.getNode().id}`)) {
+	if (!claimResume(key)) {
 		answer(this, 200);
 		return { noWebhookResponse: true };
 	}
