@@ -146,3 +146,15 @@ test("when Muvi's status cannot be read, the call gets 503 (Muvi calls again) an
 	expect(result.workflowData).toBeUndefined();
 	expect(c.answer.status).toBe(503);
 }, 60_000);
+
+test('a batch of five finishing together: five simultaneous calls, one resume, one status call per job', async () => {
+	const ids = await Promise.all(['a', 'b', 'c', 'd', 'e'].map(submit));
+	for (const id of ids) fake.completeJob(id);
+	const batch = ids.map((id, i) => job(i, id));
+	const results = await Promise.all(
+		ids.map((id) => call(batch, { jobId: id, status: 'completed' }, signed(JSON.stringify({ jobId: id, status: 'completed' })), 'exec-five').run()),
+	);
+	expect(results.filter((r) => r.workflowData !== undefined)).toHaveLength(1);
+	expect(results.find((r) => r.workflowData)!.workflowData![0].map((i) => i.json.jobId)).toEqual(ids);
+	expect(ids.map(statusCalls)).toEqual([1, 1, 1, 1, 1]);
+});

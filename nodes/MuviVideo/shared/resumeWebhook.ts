@@ -297,6 +297,17 @@ function heardOf(key: string): Set<string> {
 	return set;
 }
 
+const turns = new Map<string, Promise<unknown>>();
+
+/** Runs `work` after the previous work for the same key has ended. */
+async function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+	const previous = turns.get(key) ?? Promise.resolve();
+	const mine = previous.then(work, work);
+	turns.set(key, mine.catch(() => undefined));
+	if (turns.size > RESUMING_MAX) turns.delete(turns.keys().next().value as string);
+	return await mine;
+}
+
 function claimResume(key: string): boolean {
 	if (resuming.has(key)) return false;
 	resuming.set(key, Date.now());
@@ -355,50 +366,48 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 	}
 
 	// Never throw from here: n8n would answer 500 and still continue the execution, without this node's results.
-	const key = `${executionId}\n${this.getNode().id}`;
-	const finished = new Map<string, IDataObject>();
-	try {
-		if (!FINAL_STATUSES.includes(String(body.status))) {
-			answer(this, 200);
-			return { noWebhookResponse: true };
-		}
-		// jobs this process already heard about need no status call; the others are asked in item
-		// order, and the first still running ends the check (its own call comes later)
-		const heard = heardOf(key);
-		heard.add(delivered.jobId);
-		for (const job of batch) {
-			if (heard.has(job.jobId)) continue;
-			const status = await readJob(this, job.jobId, job.itemIndex);
-			if (!FINAL_STATUSES.includes(String(status.status))) {
-				answer(this, 200);
-				return { noWebhookResponse: true };
-			}
-			heard.add(job.jobId);
-			finished.set(job.jobId, status);
-		}
-		// every job is done: the canonical result of each not read just now (the webhook's own output shape is unconfirmed)
-		const missing = batch.filter((j) => !finished.has(j.jobId));
-		const read = await Promise.all(missing.map(async (j) => await readJob(this, j.jobId, j.itemIndex)));
-		for (const [i, status] of read.entries()) {
-			if (!FINAL_STATUSES.includes(String(status.status))) {
-				answer(this, 200);
-				return { noWebhookResponse: true };
-			}
-			finished.set(missing[i].jobId, status);
-		}
-	} catch (caught) {
-		// Muvi's status could not be read: not now. Muvi retries the call (1 s … 256 s later); the Timeout still holds.
-		this.logger.warn(`Muvi Video: could not check the batch of execution ${executionId}: ${(caught as Error).message}; asking Muvi to call again`);
-		answer(this, 503, { error: 'Could not check the jobs yet; please retry' });
-		return { noWebhookResponse: true };
-	}
-
-	if (!claimResume(key)) {
+	if (!FINAL_STATUSES.includes(String(body.status))) {
 		answer(this, 200);
 		return { noWebhookResponse: true };
 	}
-	// answered before the downloads: Muvi gives up on a call after 30 s
+	const key = `${executionId}\n${this.getNode().id}`;
+	// heard before waiting for the turn, so the check that runs next counts this job without asking Muvi
+	heardOf(key).add(delivered.jobId);
+	const finished = new Map<string, IDataObject>();
+	// one check at a time per execution: simultaneous calls (a batch finishing together) do not each ask about every job
+	const outcome = await inTurn(key, async (): Promise<'wait' | 'resume' | 'retry' | 'done'> => {
+		if (resuming.has(key)) return 'done';
+		try {
+			const heard = heardOf(key);
+			// the others in item order; the first still running ends the check (its own call comes later)
+			for (const job of batch) {
+				if (heard.has(job.jobId)) continue;
+				const status = await readJob(this, job.jobId, job.itemIndex);
+				if (!FINAL_STATUSES.includes(String(status.status))) return 'wait';
+				heard.add(job.jobId);
+				finished.set(job.jobId, status);
+			}
+			// every job is done: the canonical result of each not read just now (the webhook's own output shape is unconfirmed)
+			const missing = batch.filter((j) => !finished.has(j.jobId));
+			const read = await Promise.all(missing.map(async (j) => await readJob(this, j.jobId, j.itemIndex)));
+			for (const [i, status] of read.entries()) {
+				if (!FINAL_STATUSES.includes(String(status.status))) return 'wait';
+				finished.set(missing[i].jobId, status);
+			}
+		} catch (caught) {
+			this.logger.warn(`Muvi Video: could not check the batch of execution ${executionId}: ${(caught as Error).message}; asking Muvi to call again`);
+			return 'retry';
+		}
+		return claimResume(key) ? 'resume' : 'done';
+	});
+	if (outcome === 'retry') {
+		// Muvi's status could not be read: not now. Muvi retries the call (1 s … 256 s later); the Timeout still holds.
+		answer(this, 503, { error: 'Could not check the jobs yet; please retry' });
+		return { noWebhookResponse: true };
+	}
+	// answered before any download: Muvi gives up on a call after 30 s
 	answer(this, 200);
+	if (outcome !== 'resume') return { noWebhookResponse: true };
 
 	const node = this.getNode();
 	const items: INodeExecutionData[] = [];
