@@ -7,6 +7,7 @@ import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-wo
 import { createHmac } from 'node:crypto';
 
 import { encodeBatch, recordKey, resumeOnMuviWebhook, type WaitingJob } from '../../nodes/MuviVideo/shared/resumeWebhook';
+import { DEFAULT_TOLERANCE_SECONDS } from '../../nodes/MuviVideoTrigger/signature';
 import { startFakeMuvi, type FakeMuvi } from '../fake-muvi/server';
 
 const SECRET = 'whsec_handler_test';
@@ -82,7 +83,7 @@ test('unsigned, forged and stale calls get 401 and do not resume; nothing is ask
 	const id = await submit('a');
 	fake.completeJob(id);
 	const body = { jobId: id, status: 'completed' };
-	for (const headers of [{}, signed(JSON.stringify(body), 'whsec_forged'), signed(JSON.stringify(body), SECRET, String(Math.floor(Date.now() / 1000) - 600))]) {
+	for (const headers of [{}, signed(JSON.stringify(body), 'whsec_forged'), signed(JSON.stringify(body), SECRET, String(Math.floor(Date.now() / 1000) - DEFAULT_TOLERANCE_SECONDS - 60))]) {
 		const c = call([job(0, id)], body, headers);
 		const result = await c.run();
 		expect(c.answer.status).toBe(401);
