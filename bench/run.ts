@@ -17,8 +17,9 @@ import { MEMORY_LIMIT, benchMemory, type MemoryResult } from './memory';
 import { benchOverhead, type OverheadResult } from './overhead';
 import { benchPolling, type PollingResult } from './polling';
 import { ITEMS, benchThroughput, type ThroughputResult } from './throughput';
+import { JOB_MS, benchWaitModes } from './wait-modes';
 
-const NAMES = ['polling', 'memory', 'throughput', 'overhead'] as const;
+const NAMES = ['polling', 'memory', 'throughput', 'overhead', 'waitmodes'] as const;
 type Name = (typeof NAMES)[number];
 
 const args = process.argv.slice(2);
@@ -98,6 +99,20 @@ async function main(): Promise<void> {
 		headline[4] =
 			`Overhead: n8n and the node add ${(single.nodeMs - single.rawMs).toFixed(0)} ms to a one-item execution and ${(batch.nodeMs - batch.rawMs).toFixed(1)} ms per item in a 100-item execution, ` +
 				"mostly n8n resolving the node's parameters, against a local fake that answers in under 2 ms.";
+	}
+
+	if (selected.includes('waitmodes')) {
+		const t = Date.now();
+		const waits = await benchWaitModes();
+		if (waits.skipped) notes.push(`Benchmark 5 (wait modes) skipped: ${waits.skipped}.`);
+		else {
+			show('5. Wait Mode: Poll and Muvi Webhook side by side (real n8n)', `${waits.table}\n\n${waits.note} (${fmtS(Date.now() - t)})`);
+			const row = (mode: string, batch: number) => waits.rows.find((r) => r.mode === mode && r.batch === batch)!;
+			const [p10, w10] = [row('poll', 10), row('webhook', 10)];
+			headline[5] =
+				`Wait Mode, 10 jobs of ${JOB_MS / 1000} s in a real n8n: Poll held a concurrency slot ${fmtS(p10.slotMs)} and made ${p10.statusCallsPerJob.toFixed(1)} status calls per job; ` +
+				`Muvi Webhook held it ${fmtS(w10.slotMs)} with ${w10.statusCallsPerJob.toFixed(1)} calls per job, continuing ${fmtS(w10.lagMs)} after the last job finished (Poll: ${fmtS(p10.lagMs)}).`;
+		}
 	}
 
 	// last: its 500 MB downloads leave the disk busy writing back for a while, which would disturb the timings above

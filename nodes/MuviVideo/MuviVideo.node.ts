@@ -1,14 +1,26 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { estimatedCost } from './editor/estimate';
 import { subtitleExpression } from './editor/subtitle';
 import { fileDescription, uploadFiles } from './resources/file';
 import { imageDescription } from './resources/image';
-import { jobDescription, waitForJobs } from './resources/job';
-import { modelDescription } from './resources/model';
+import { cancelJob, getJob, getManyJobs, jobDescription, waitForJobs } from './resources/job';
+import { getManyModels, getModel, modelDescription } from './resources/model';
 import { videoDescription } from './resources/video';
+import { estimateCost, prepareEstimateRequest } from './resources/video/estimateCost';
 import { generate } from './resources/video/generate';
+import { asCustomOperation } from './shared/asCustomOperation';
 import { getCustomModelFields } from './shared/customInput';
+import { resumeOnMuviWebhook, resumeWebhookDescription } from './shared/resumeWebhook';
+
+/** Video and Image → Estimate Cost: described with routing, run as a custom operation because the node has webhook(). */
+const estimateCostOperation = asCustomOperation(estimateCost, { method: 'POST', url: '/v1/jobs/estimate', preSend: [prepareEstimateRequest] });
 
 export class MuviVideo implements INodeType {
 	// The subtitle is built from the catalog (editor/subtitle.ts), which the lint rule, wanting a literal, cannot see.
@@ -30,6 +42,8 @@ export class MuviVideo implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'muviApi', required: true }],
+		// Generate's Wait Mode "Muvi Webhook": Muvi's signed call resumes the waiting execution here
+		webhooks: [{ ...resumeWebhookDescription }],
 		requestDefaults: {
 			baseURL: '={{ $credentials.baseUrl }}',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -69,9 +83,31 @@ export class MuviVideo implements INodeType {
 
 	/** Operations of more than one request, with an item loop the node owns; the rest is plain routing. */
 	customOperations: INodeType['customOperations'] = {
-		video: { generate },
-		image: { generate },
-		job: { waitForCompletion: waitForJobs },
+		video: { generate, estimateCost: estimateCostOperation },
+		// Image → Generate and Estimate Cost are the same operations as Video's
+		image: { generate, estimateCost: estimateCostOperation },
+		job: {
+			waitForCompletion: waitForJobs,
+			// the operations below are described with routing; they run through asCustomOperation because the node has webhook()
+			get: asCustomOperation(getJob),
+			getAll: asCustomOperation(getManyJobs),
+			cancel: asCustomOperation(cancelJob),
+		},
+		model: { get: asCustomOperation(getModel), getAll: asCustomOperation(getManyModels) },
 		file: { upload: uploadFiles },
+	};
+
+	/** Muvi's call to the resume URL of a waiting Generate (Wait Mode "Muvi Webhook"). */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnMuviWebhook.call(this);
+	}
+
+	// Restart (resume) webhooks are never registered with a third party, so n8n never calls these.
+	webhookMethods = {
+		default: {
+			checkExists: async () => true,
+			create: async () => true,
+			delete: async () => true,
+		},
 	};
 }

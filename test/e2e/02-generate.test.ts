@@ -162,6 +162,16 @@ describe('errors a user can run into', () => {
 		expect(submits(await fakeRequestsSince(since))).toEqual([]);
 	});
 
+	test('Wait Mode "Muvi Webhook" on an n8n without https fails before anything is sent (Muvi only calls https)', async () => {
+		const since = await lastRequestId();
+		const run = await executeWorkflow('muviE2eHookHttp1');
+		expect(run.execution.status).toBe('error');
+		const error = run.execution.data.resultData.error!;
+		expect(error.message).toBe('Wait Mode "Muvi Webhook" needs n8n to be reachable over https');
+		expect(error.description).toMatch(/Nothing was sent to Muvi/);
+		expect(submits(await fakeRequestsSince(since))).toEqual([]);
+	});
+
 	test('a failed job stops the workflow with an error naming the job and GENERATION_FAILED', async () => {
 		const since = await lastRequestId();
 		const run = await executeWorkflow('muviE2eFailedJob');

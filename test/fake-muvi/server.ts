@@ -176,6 +176,12 @@ export interface FakeMuviOptions {
 	webhookOnCancel?: boolean;
 	/** Only deliver to loopback hosts; others are recorded as 'skipped'. Default true (tests never call the internet). */
 	webhookLoopbackOnly?: boolean;
+	/**
+	 * PEM certificate(s) the webhook sender trusts for https receivers, as the real sender trusts public
+	 * CAs: with it, a receiver whose certificate does not chain to it (or names another host) is refused.
+	 * Without it, a loopback receiver's self-signed certificate is accepted unchecked (older tests).
+	 */
+	webhookCa?: string;
 	/** Added to X-PixelByte-Timestamp, to test replay protection. Default 0. */
 	webhookTimestampOffsetSeconds?: number;
 	/** Deliver each webhook this many extra times (docs: deliveries can repeat). Default 0. */
@@ -196,8 +202,8 @@ export interface FakeMuviOptions {
 	onLog?: (entry: LogEntry) => void;
 }
 
-type ResolvedOptions = Required<Omit<FakeMuviOptions, 'maxConcurrentJobs' | 'pendingMs' | 'outputTtlMs' | 'publicCdnUrl' | 'onLog'>> &
-	Pick<FakeMuviOptions, 'maxConcurrentJobs' | 'pendingMs' | 'outputTtlMs' | 'publicCdnUrl' | 'onLog'>;
+type ResolvedOptions = Required<Omit<FakeMuviOptions, 'maxConcurrentJobs' | 'pendingMs' | 'outputTtlMs' | 'publicCdnUrl' | 'onLog' | 'webhookCa'>> &
+	Pick<FakeMuviOptions, 'maxConcurrentJobs' | 'pendingMs' | 'outputTtlMs' | 'publicCdnUrl' | 'onLog' | 'webhookCa'>;
 
 const DEFAULTS: ResolvedOptions = {
 	host: '127.0.0.1',
@@ -2006,8 +2012,12 @@ export class FakeMuviServer {
 						'x-pixelbyte-timestamp': timestamp,
 						'x-pixelbyte-signature': signature,
 					},
-					// A loopback https receiver in tests has a self-signed certificate.
-					...(target.protocol === 'https:' ? { rejectUnauthorized: false } : {}),
+					// A loopback https receiver in tests has a self-signed certificate: checked against webhookCa when given.
+					...(target.protocol === 'https:'
+						? this.opts.webhookCa
+							? { ca: this.opts.webhookCa, rejectUnauthorized: true }
+							: { rejectUnauthorized: false }
+						: {}),
 				},
 				(res) => {
 					res.resume();

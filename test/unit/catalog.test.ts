@@ -84,11 +84,16 @@ describe('model catalog → n8n properties', () => {
 		expect(generate.action).toBe('Generate a video');
 		// Generate, Wait for Completion and Upload are the node's own item loops; no routing pretends otherwise
 		expect(generate.routing).toBeUndefined();
-		expect(Object.keys(node.customOperations!)).toEqual(['video', 'image', 'job', 'file']);
-		// Image → Generate is the same item loop as Video → Generate
+		// every operation is a custom operation since the node has webhook() (Wait Mode "Muvi Webhook"): n8n gives a
+		// node with webhook() no input items in routed operations; the routed ones keep their routing as the description
+		expect(Object.keys(node.customOperations!)).toEqual(['video', 'image', 'job', 'model', 'file']);
+		expect(Object.keys(node.customOperations!.video)).toEqual(['generate', 'estimateCost']);
+		// Image → Generate and Estimate Cost are the same operations as Video's
+		expect(node.customOperations!.image).toEqual(node.customOperations!.video);
 		expect(node.customOperations!.image.generate).toBe(node.customOperations!.video.generate);
-		expect(Object.keys(node.customOperations!.video)).toEqual(['generate']);
-		expect(Object.keys(node.customOperations!.job)).toEqual(['waitForCompletion']);
+		expect(node.customOperations!.image.estimateCost).toBe(node.customOperations!.video.estimateCost);
+		expect(Object.keys(node.customOperations!.job)).toEqual(['waitForCompletion', 'get', 'getAll', 'cancel']);
+		expect(Object.keys(node.customOperations!.model)).toEqual(['get', 'getAll']);
 		expect(Object.keys(node.customOperations!.file)).toEqual(['upload']);
 	});
 });

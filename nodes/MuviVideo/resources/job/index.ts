@@ -44,7 +44,7 @@ function downloadOptions(ctx: IExecutePaginationFunctions) {
 	};
 }
 
-async function getJob(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
+export async function getJob(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
 	const itemIndex = this.getItemIndex();
 	const jobId = jobIdParam(this, itemIndex);
 	const raw = (await muviRead(this, { method: 'GET', path: jobPath(jobId) }, `reading job ${jobId}`, itemIndex)) as IDataObject;
@@ -130,7 +130,7 @@ export async function waitForJobs(this: IExecuteFunctions): Promise<INodeExecuti
 	return [results.flat()];
 }
 
-async function cancelJob(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
+export async function cancelJob(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
 	const itemIndex = this.getItemIndex();
 	const jobId = jobIdParam(this, itemIndex);
 	const answer = await sendOnce(this, { method: 'POST', path: `${jobPath(jobId)}/cancel` });
@@ -150,7 +150,7 @@ async function cancelJob(this: IExecutePaginationFunctions): Promise<INodeExecut
 }
 
 /** Follows `nextCursor` while `hasMore`, 100 jobs a page, until the limit or the last page. */
-async function getManyJobs(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
+export async function getManyJobs(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
 	const itemIndex = this.getItemIndex();
 	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', 50) as number);

@@ -16,7 +16,7 @@ function listOf(body: IDataObject | IDataObject[], key: string): IDataObject[] {
 	return Array.isArray(inner) ? (inner as IDataObject[]) : [];
 }
 
-async function getManyModels(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
+export async function getManyModels(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
 	const itemIndex = this.getItemIndex();
 	const filters = this.getNodeParameter('filters', {}) as IDataObject;
 	const returnAll = this.getNodeParameter('returnAll', false) as boolean;
@@ -29,7 +29,7 @@ async function getManyModels(this: IExecutePaginationFunctions): Promise<INodeEx
 	return models.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 }
 
-async function getModel(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
+export async function getModel(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
 	const itemIndex = this.getItemIndex();
 	const slug = String(this.getNodeParameter('slug', '')).trim().replace(/^\/+|\/+$/g, '');
 	if (!/^[a-z0-9.+-]+(\/[a-z0-9.+-]+){1,2}$/i.test(slug))

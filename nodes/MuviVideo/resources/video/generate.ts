@@ -10,6 +10,7 @@ import { isStopped, throwIfStopped } from '../../shared/pause';
 import { possibleJobsOf, submitJob } from '../../shared/submit';
 import { getBaseUrl } from '../../shared/transport';
 import { uploadChecked } from '../../shared/upload';
+import { chooseWaitMode, saveBatch, waitModeProperty, type WaitMode } from '../../shared/resumeWebhook';
 import { pollUntilFinished } from '../../shared/wait';
 import { planJob, type JobPlan } from './jobInput';
 
@@ -96,6 +97,7 @@ export const generateDescription: INodeProperties[] = [
 			'Whether to wait until the video is finished (or failed) before continuing. Off: output the job ID right after submitting.',
 		displayOptions: { show: showFor },
 	},
+	waitModeProperty({ ...showFor, waitForCompletion: [true] }),
 	{
 		...downloadVideoOption(),
 		default: true,
@@ -158,6 +160,23 @@ export async function generate(this: IExecuteFunctions): Promise<INodeExecutionD
 			if (!continueOnFail) throw error;
 			results[i] = [errorItem(error, i)];
 		}
+	}
+
+	// how to wait is settled before anything is sent: explicit Muvi Webhook without https fails here
+	let webhookMode = false;
+	const waiting = plans.filter((p): p is JobPlan => p?.wait === true);
+	if (waiting.length > 0) {
+		const wanted = String(this.getNodeParameter('waitMode', 0, 'poll')) as WaitMode;
+		const choice = await chooseWaitMode(this, wanted, waiting.some((p) => p.body.webhookUrl !== undefined));
+		const wholeBatch = plans.every((p) => p?.wait === true);
+		if (choice.mode === 'webhook' && !wholeBatch && wanted === 'webhook')
+			throw new NodeOperationError(node, 'Wait Mode "Muvi Webhook" needs every item to wait for completion and to pass its checks', {
+				description: 'Nothing was sent to Muvi. Fix the items above, or choose Wait Mode Poll.',
+			});
+		if (choice.mode === 'webhook' && wholeBatch) {
+			webhookMode = true;
+			for (const plan of waiting) plan.body.webhookUrl = choice.resumeUrl;
+		} else if (wanted !== 'poll') this.logger.info(`Muvi Video: node "${node.name}" polls (${choice.reason ?? 'not every item waits'})`);
 	}
 
 	const ledger = JobLedger.open(this);
@@ -228,8 +247,13 @@ export async function generate(this: IExecuteFunctions): Promise<INodeExecutionD
 		});
 		submitTurn = turn.catch(() => undefined);
 		const { record, attached } = await turn;
-		if (!plan.wait) return { json: record.summary, pairedItem: { item: i } };
+		if (!plan.wait || webhookMode) return { json: record.summary, pairedItem: { item: i } };
+		return await finishItem(plan, record, attached);
+	};
 
+	/** Polls one submitted job until it is done, then downloads its video. */
+	const finishItem = async (plan: JobPlan, record: JobRecord, attached: boolean): Promise<INodeExecutionData> => {
+		const i = plan.itemIndex;
 		const finished = await pollUntilFinished(this, {
 			jobId: record.jobId,
 			submittedAt: record.submittedAt,
@@ -272,10 +296,48 @@ export async function generate(this: IExecuteFunctions): Promise<INodeExecutionD
 		}),
 	);
 
+	if (webhookMode && failures.length === 0 && !signal?.aborted) {
+		const submitted = plans.map((p) => (p ? ledger.jobOf(p.itemIndex) : undefined));
+		const allSubmitted = submitted.every((r, i) => r !== undefined && results[i][0]?.json.error === undefined);
+		const batch = allSubmitted
+			? (submitted as JobRecord[]).map((r, i) => ({
+					itemIndex: r.itemIndex,
+					jobId: r.jobId,
+					costMicroCents: r.costMicroCents,
+					download: (plans[i] as JobPlan).download,
+					binaryPropertyName: (plans[i] as JobPlan).binaryPropertyName,
+				}))
+			: [];
+		if (allSubmitted && saveBatch(this, batch)) {
+			const timeoutMs = Math.max(...plans.map((p) => (p as JobPlan).timeoutMs));
+			this.logger.info(
+				`Muvi Video: node "${node.name}" waits for Muvi's webhook for ${batch.length} job(s) (${batch.map((b) => b.jobId).join(', ')}), at most ${Math.round(timeoutMs / 1000)} s (execution ${this.getExecutionId()})`,
+			);
+			await this.putExecutionToWait(new Date(Date.now() + timeoutMs));
+			return [results.flat()];
+		}
+		// the batch cannot be kept for webhook(): the jobs are paid and running, so poll them here instead
+		this.logger.info(`Muvi Video: node "${node.name}" polls its job(s): the batch could not be kept in the execution's custom data for the webhook`);
+		await Promise.all(
+			plans.map(async (plan, i) => {
+				const record = submitted[i];
+				if (!plan || !record || results[i][0]?.json.error !== undefined) return;
+				try {
+					results[i] = [await finishItem(plan, record, false)];
+				} catch (caught) {
+					const error = caught as Error;
+					if (continueOnFail && !isStopped(error)) results[i] = [errorItem(error, i, ledger.jobOf(i))];
+					else failures.push({ itemIndex: i, error });
+				}
+			}),
+		);
+	}
+
 	const lost = failures
 		.filter((f) => possibleJobsOf(f.error) !== undefined)
 		.map((f) => `item ${f.itemIndex + 1}: a job may exist (answer lost${possibleJobsOf(f.error)!.length ? `; candidates ${possibleJobsOf(f.error)!.join(', ')}` : ''})`);
 	const lostNote = lost.length ? ` ${lost.join('; ')}.` : '';
+
 	if (signal?.aborted || failures.some((f) => isStopped(f.error))) {
 		const jobs = ledger.jobs();
 		throw new NodeOperationError(node, `Stopped: ${jobs.length} Muvi job${jobs.length === 1 ? ' was' : 's were'} submitted before the stop`, {

@@ -1,0 +1,161 @@
+/**
+ * The node's webhook() for Wait Mode "Muvi Webhook", called the way n8n calls it for a waiting
+ * execution, against the fake Muvi API: what it answers the caller and whether it resumes.
+ * (The same flows run in a real n8n over https in test/e2e/04-wait-webhook.test.ts.)
+ */
+import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import { createHmac } from 'node:crypto';
+
+import { encodeBatch, recordKey, resumeOnMuviWebhook, type WaitingJob } from '../../nodes/MuviVideo/shared/resumeWebhook';
+import { DEFAULT_TOLERANCE_SECONDS } from '../../nodes/MuviVideoTrigger/signature';
+import { startFakeMuvi, type FakeMuvi } from '../fake-muvi/server';
+
+const SECRET = 'whsec_handler_test';
+const API_KEY = 'pb_test_handler_key';
+const NODE = { id: 'node-1', name: 'Muvi Video', typeVersion: 2, type: 'n8n-nodes-muvi.muviVideo', parameters: {}, position: [0, 0] };
+
+let fake: FakeMuvi;
+beforeAll(async () => {
+	fake = await startFakeMuvi({ apiKey: API_KEY, webhookSecret: SECRET, autoProgress: false, acceptAnyModel: true });
+});
+afterAll(async () => fake.close());
+beforeEach(() => fake.reset());
+
+async function submit(prompt: string): Promise<string> {
+	const res = await fetch(`${fake.url}/v1/jobs/submit`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ model: 'kling/kling-3.0-standard/text-to-video', input: { prompt } }),
+	});
+	const body = (await res.json()) as IDataObject;
+	return String(body.jobId ?? (body.data as IDataObject).jobId);
+}
+
+function signed(body: string, secret = SECRET, timestamp = String(Math.floor(Date.now() / 1000))) {
+	return { 'x-pixelbyte-timestamp': timestamp, 'x-pixelbyte-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}` };
+}
+
+let executionCounter = 0;
+
+/** A waiting execution of the node with this batch, and one call to its resume URL. */
+function call(jobs: WaitingJob[], body: IDataObject, headers: Record<string, string>, executionId = `e${++executionCounter}`) {
+	const raw = JSON.stringify(body);
+	const metadata: Record<string, string> = {};
+	encodeBatch(jobs)!.forEach((v, i) => (metadata[recordKey(NODE.name, i)] = v));
+	const answer: { status?: number; body?: unknown } = {};
+	const res = {
+		headersSent: false,
+		status(code: number) {
+			answer.status = code;
+			return this;
+		},
+		json(b: unknown) {
+			answer.body = b;
+			this.headersSent = true;
+		},
+		end() {
+			this.headersSent = true;
+		},
+	};
+	const ctx = {
+		getNode: () => NODE,
+		getCredentials: async () => ({ apiKey: API_KEY, baseUrl: fake.url, webhookSecret: SECRET }),
+		getRequestObject: () => ({ headers: headers, rawBody: Buffer.from(raw), originalUrl: `/webhook-waiting/${executionId}/${NODE.id}?signature=x`, url: '' }),
+		getResponseObject: () => res,
+		getBodyData: () => body,
+		customData: { get: (k: string) => metadata[k], set: () => undefined },
+		logger: { info: () => undefined, warn: () => undefined, debug: () => undefined, error: () => undefined },
+		helpers: {
+			async httpRequestWithAuthentication(_type: string, o: IHttpRequestOptions) {
+				const r = await fetch(String(o.url), { method: o.method, headers: { ...(o.headers as Record<string, string>), authorization: `Bearer ${API_KEY}` } });
+				const text = await r.text();
+				return { statusCode: r.status, headers: Object.fromEntries(r.headers), body: text };
+			},
+		},
+	};
+	return { run: () => resumeOnMuviWebhook.call(ctx as unknown as IWebhookFunctions), answer };
+}
+
+const job = (itemIndex: number, jobId: string): WaitingJob => ({ itemIndex, jobId, costMicroCents: 420000, download: false, binaryPropertyName: 'data' });
+const statusCalls = (jobId: string) => fake.stats.statusCalls[jobId] ?? 0;
+
+test('unsigned, forged and stale calls get 401 and do not resume; nothing is asked of Muvi', async () => {
+	const id = await submit('a');
+	fake.completeJob(id);
+	const body = { jobId: id, status: 'completed' };
+	for (const headers of [{}, signed(JSON.stringify(body), 'whsec_forged'), signed(JSON.stringify(body), SECRET, String(Math.floor(Date.now() / 1000) - DEFAULT_TOLERANCE_SECONDS - 60))]) {
+		const c = call([job(0, id)], body, headers);
+		const result = await c.run();
+		expect(c.answer.status).toBe(401);
+		expect(result.workflowData).toBeUndefined();
+	}
+	expect(statusCalls(id)).toBe(0);
+});
+
+test('while another job of the batch runs: 200, keeps waiting; the last call resumes with one item per job in item order', async () => {
+	const [a, b] = [await submit('a'), await submit('b')];
+	const batch = [job(0, a), job(1, b)];
+	fake.completeJob(a);
+	const first = call(batch, { jobId: a, status: 'completed' }, signed(JSON.stringify({ jobId: a, status: 'completed' })), 'exec-two');
+	expect((await first.run()).workflowData).toBeUndefined();
+	expect(first.answer.status).toBe(200);
+
+	fake.failJob(b, { code: 'GENERATION_FAILED', message: 'no' });
+	const last = call(batch, { jobId: b, status: 'failed' }, signed(JSON.stringify({ jobId: b, status: 'failed' })), 'exec-two');
+	const result = await last.run();
+	expect(last.answer.status).toBe(200);
+	const items = result.workflowData![0];
+	expect(items.map((i) => [i.json.jobId, i.json.status, i.pairedItem])).toEqual([
+		[a, 'completed', { item: 0 }],
+		[b, 'failed', { item: 1 }],
+	]);
+	expect(items[0].json).toMatchObject({ costMicroCents: 420000, costUsd: 0.42 });
+	expect(items[1].json).toMatchObject({ errorCode: 'GENERATION_FAILED' });
+
+	// the same final call again (Muvi repeats deliveries): answered, not resumed a second time
+	const again = call(batch, { jobId: b, status: 'failed' }, signed(JSON.stringify({ jobId: b, status: 'failed' })), 'exec-two');
+	expect((await again.run()).workflowData).toBeUndefined();
+	expect(again.answer.status).toBe(200);
+});
+
+test('two simultaneous final calls of one execution resume it once', async () => {
+	const [a, b] = [await submit('a'), await submit('b')];
+	fake.completeJob(a);
+	fake.completeJob(b);
+	const batch = [job(0, a), job(1, b)];
+	const results = await Promise.all(
+		[a, b].map((id) => call(batch, { jobId: id, status: 'completed' }, signed(JSON.stringify({ jobId: id, status: 'completed' })), 'exec-race').run()),
+	);
+	expect(results.filter((r) => r.workflowData !== undefined)).toHaveLength(1);
+});
+
+test('a signed call about a job outside the batch is answered and ignored', async () => {
+	const [a, other] = [await submit('a'), await submit('other')];
+	fake.completeJob(other);
+	const c = call([job(0, a)], { jobId: other, status: 'completed' }, signed(JSON.stringify({ jobId: other, status: 'completed' })));
+	expect((await c.run()).workflowData).toBeUndefined();
+	expect(c.answer.status).toBe(200);
+});
+
+test("when Muvi's status cannot be read, the call gets 503 (Muvi calls again) and nothing resumes", async () => {
+	const [a, b] = [await submit('a'), await submit('b')];
+	fake.completeJob(a);
+	fake.completeJob(b);
+	fake.injectFault({ route: 'status', kind: 'status', status: 500, code: 'INTERNAL_ERROR', times: 100 });
+	const c = call([job(0, a), job(1, b)], { jobId: b, status: 'completed' }, signed(JSON.stringify({ jobId: b, status: 'completed' })), 'exec-outage');
+	const result = await c.run();
+	expect(result.workflowData).toBeUndefined();
+	expect(c.answer.status).toBe(503);
+}, 60_000);
+
+test('a batch of five finishing together: five simultaneous calls, one resume, one status call per job', async () => {
+	const ids = await Promise.all(['a', 'b', 'c', 'd', 'e'].map(submit));
+	for (const id of ids) fake.completeJob(id);
+	const batch = ids.map((id, i) => job(i, id));
+	const results = await Promise.all(
+		ids.map((id) => call(batch, { jobId: id, status: 'completed' }, signed(JSON.stringify({ jobId: id, status: 'completed' })), 'exec-five').run()),
+	);
+	expect(results.filter((r) => r.workflowData !== undefined)).toHaveLength(1);
+	expect(results.find((r) => r.workflowData)!.workflowData![0].map((i) => i.json.jobId)).toEqual(ids);
+	expect(ids.map(statusCalls)).toEqual([1, 1, 1, 1, 1]);
+});
