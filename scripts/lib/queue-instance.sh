@@ -106,6 +106,10 @@ muvi_start_postgres() {
 	chmod 0755 "$MUVI_QUEUE_RUN_DIR"
 	muvi_pg_as_user true || return 1
 	if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir" || return 1; fi
+	muvi_pg_as_user test -w "$dir" || {
+		echo "queue: the postgres user cannot reach $dir (a parent folder is private?); set TMPDIR to a folder it can reach, e.g. /tmp" >&2
+		return 1
+	}
 	muvi_pg_as_user "$bin/initdb" -D "$dir/data" -U n8n --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync \
 		>"$MUVI_QUEUE_RUN_DIR/postgres-initdb.log" 2>&1 || {
 		echo "queue: initdb failed:" >&2
@@ -133,8 +137,13 @@ muvi_queue_n8n_env() {
 	export DB_TYPE=postgresdb DB_POSTGRESDB_HOST=127.0.0.1 DB_POSTGRESDB_PORT="$MUVI_PG_PORT"
 	export DB_POSTGRESDB_DATABASE=n8n DB_POSTGRESDB_USER=n8n DB_POSTGRESDB_PASSWORD=""
 	export EXECUTIONS_MODE=queue QUEUE_BULL_REDIS_HOST=127.0.0.1 QUEUE_BULL_REDIS_PORT="$MUVI_REDIS_PORT"
-	# what a user who sets nothing gets (n8n picks its queue-mode default)
-	unset N8N_DEFAULT_BINARY_DATA_MODE
+	# what a user who sets nothing gets (n8n picks `database` in queue mode), unless
+	# MUVI_QUEUE_BINARY_MODE asks for another (default, filesystem) to compare
+	if [ -n "${MUVI_QUEUE_BINARY_MODE:-}" ]; then
+		export N8N_DEFAULT_BINARY_DATA_MODE="$MUVI_QUEUE_BINARY_MODE"
+	else
+		unset N8N_DEFAULT_BINARY_DATA_MODE
+	fi
 	# manual runs from the editor also go to the workers, as in a scaled setup
 	export OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true
 }

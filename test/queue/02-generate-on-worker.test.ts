@@ -2,12 +2,17 @@
  * Generate with Wait for Completion and Download Video, started by a production webhook on a webhook
  * process and run by a worker: the item, its cost, and the video in n8n's default binary data mode for
  * queue mode (`database`), served by the main process to whoever opens the execution.
+ * (MUVI_QUEUE_BINARY_MODE=default|filesystem runs it in another mode: `filesystem` fails here, as
+ * n8n's main process cannot read the file from the worker's disk.)
  */
-import { env, fakeApiRequests, fakeCdnRequests, fakeJob, readState, runView, sha256 } from '../e2e/support/n8n';
+import { env, fakeApiRequests, fakeCdnRequests, fakeJob, runView, sha256 } from '../e2e/support/n8n';
 import {
 	GENERATE_PATH,
 	GENERATE_WORKFLOW,
+	binaryFromMain,
+	binaryMode,
 	callWebhook,
+	expectStoredInMode,
 	lastExecutionId,
 	promptsOf,
 	queue,
@@ -49,24 +54,23 @@ test('a webhook on a webhook process → a worker submits once, waits, downloads
 	const downloads = (await fakeCdnRequests()).filter((r) => r.path === `/outputs/${job.jobId}/output_0.mp4`);
 	expect(downloads.length).toBeGreaterThanOrEqual(1);
 
-	// the binary: stored by the worker in n8n's default queue-mode store, read back through the main process
+	// the binary: stored by the worker in the instance's binary data mode, read back through the main process
 	const ref = item.binary?.data;
 	expect(ref).toMatchObject({ mimeType: 'video/mp4', fileName: `${job.jobId}.mp4` });
-	expect(ref!.id).toMatch(/^database:/);
-	const { cookie } = readState();
-	const res = await fetch(`${env.n8nUrl}/rest/binary-data?id=${encodeURIComponent(ref!.id!)}&action=download`, { headers: { cookie } });
-	expect(res.status).toBe(200);
-	const fromMain = Buffer.from(await res.arrayBuffer());
+	expectStoredInMode(ref);
+	const fromMain = await binaryFromMain(ref!);
+	expect(fromMain.status).toBe(200);
 	const fromCdn = Buffer.from(await (await fetch(job.output!)).arrayBuffer());
-	expect(fromMain.length).toBe(job.outputSizeBytes);
-	expect(sha256(fromMain)).toBe(sha256(fromCdn));
+	expect(fromMain.bytes.length).toBe(job.outputSizeBytes);
+	expect(sha256(fromMain.bytes)).toBe(sha256(fromCdn));
 
 	record('generate on a worker', {
 		worker,
 		submits: submits.length,
 		statusCalls,
 		downloads: downloads.length,
-		binaryId: ref!.id!.split(':')[0] + ':…',
+		binaryMode: binaryMode(),
+		binaryStoredAs: ref!.id ? `${ref!.id.split(':')[0]}:…` : 'inline base64',
 		webhookToFinishedMs: elapsedMs,
 		jobMs: env.jobMs,
 	});

@@ -5,7 +5,7 @@
  * Forged deliveries are refused on every process. Duplicates across processes: test/queue/pending/.
  */
 import { executionsOf, postWebhook, runView, signature, sleep, submitToFake, unixNow, waitForFakeJob } from '../e2e/support/n8n';
-import { TRIGGER_WORKFLOW, deliveryOf, queue, record, triggerJobIdOf, triggerUrl, waitForExecution, workerThatRan } from './support/queue';
+import { TRIGGER_WORKFLOW, deliveryOf, expectStoredInMode, queue, record, triggerJobIdOf, triggerUrl, waitForExecution, workerThatRan } from './support/queue';
 
 describe.each([0, 1])('Muvi delivers to webhook process %i', (index) => {
 	test('one signed delivery → 200, one execution on a worker, with the video', async () => {
@@ -28,7 +28,7 @@ describe.each([0, 1])('Muvi delivers to webhook process %i', (index) => {
 		const [item] = runView(execution).items('Muvi Video Trigger');
 		expect(item.json).toMatchObject({ jobId: job.jobId, status: 'completed', signatureVerified: true, videoUrl: job.output });
 		expect(item.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${job.jobId}.mp4` });
-		expect(item.binary!.data.id).toMatch(/^database:/);
+		expectStoredInMode(item.binary!.data);
 		expect(runView(execution).items('Video ready (use the binary data)')).toHaveLength(1);
 		const all = (await executionsOf(TRIGGER_WORKFLOW)).filter((e) => triggerJobIdOf(e) === job.jobId);
 		expect(all).toHaveLength(1);

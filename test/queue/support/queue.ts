@@ -11,13 +11,16 @@ import { join } from 'node:path';
 import {
 	MUVI_TRIGGER,
 	asOwner,
+	env,
 	executionsOf,
 	fake,
 	fakeWebhooks,
 	httpJson,
 	n8nProcessEnv,
+	readState,
 	sleep,
 	workflowById,
+	type BinaryRef,
 	type Execution,
 	type FakeWebhookDelivery,
 } from '../../e2e/support/n8n';
@@ -54,6 +57,30 @@ export const queue = {
 		return processes('MUVI_QUEUE_WEBHOOKS');
 	},
 };
+
+/** The binary data mode of every process: n8n's queue-mode default unless the run asked for another. */
+export const binaryMode = () => process.env.N8N_DEFAULT_BINARY_DATA_MODE || 'database';
+
+/** How n8n refers to a stored binary in that mode (`default` keeps it inline, base64, without an id). */
+export function expectStoredInMode(ref: BinaryRef | undefined): void {
+	const mode = binaryMode();
+	if (mode === 'default') {
+		expect(ref?.data).toBeTruthy();
+	} else {
+		expect(ref?.id).toMatch(new RegExp(`^${mode}(-v2)?:`));
+	}
+}
+
+/**
+ * The binary as a user gets it when opening the execution: from the main process (GET
+ * /rest/binary-data, signed in), or inline in the execution for `default` mode.
+ */
+export async function binaryFromMain(ref: BinaryRef): Promise<{ status: number; bytes: Buffer }> {
+	if (!ref.id) return { status: 200, bytes: Buffer.from(ref.data ?? '', 'base64') };
+	const { cookie } = readState();
+	const res = await fetch(`${env.n8nUrl}/rest/binary-data?id=${encodeURIComponent(ref.id)}&action=download`, { headers: { cookie } });
+	return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
+}
 
 /** The workflow of test/queue/workflows/generate-by-webhook.json: Webhook → Split Out (body.items) → Generate. */
 export const GENERATE_WORKFLOW = 'muviQueueGenerat';
