@@ -2,7 +2,7 @@
  * The published trigger workflow (examples/video-finished-webhook.json, unchanged) on two webhook
  * processes: Muvi (the fake) delivers each job's signed webhook to one of them; the webhook process
  * checks it and answers, and a worker runs the execution (fetch, download into the binary store).
- * Forged deliveries are refused on every process. Duplicates across processes: test/queue/pending/.
+ * Forged deliveries are refused on every process. Duplicates across processes: 05-trigger-duplicates.
  */
 import { executionsOf, postWebhook, runView, signature, sleep, submitToFake, unixNow, waitForFakeJob } from '../e2e/support/n8n';
 import { TRIGGER_WORKFLOW, deliveryOf, expectStoredInMode, queue, record, triggerJobIdOf, triggerUrl, waitForExecution, workerThatRan } from './support/queue';

@@ -1,13 +1,13 @@
 /**
- * Needs issue #12's fix (branch `trigger`): "a duplicate that reaches another webhook process 1 s or
- * more after the first was accepted starts nothing".
+ * The trigger's memory of delivered jobs across webhook processes (issue #12): "a duplicate that
+ * reaches another webhook process 1 s or more after the first was accepted starts nothing".
  *
  * Muvi delivers a job's webhook to webhook process A; 1 s later the same delivery (a retry with a
  * fresh signature, and the exact replay) reaches webhook process B, then A again. The senders get 2xx
  * and the workflow runs once for the job: exactly one execution whose trigger put out the job.
  */
-import { executionsOf, postWebhook, signature, sleep, submitToFake, unixNow, waitForFakeJob } from '../../e2e/support/n8n';
-import { TRIGGER_WORKFLOW, deliveryOf, queue, record, triggerJobIdOf, triggerUrl, waitForExecution } from '../support/queue';
+import { executionsOf, postWebhook, signature, sleep, submitToFake, unixNow, waitForFakeJob } from '../e2e/support/n8n';
+import { TRIGGER_WORKFLOW, deliveryOf, queue, record, triggerJobIdOf, triggerUrl, waitForExecution } from './support/queue';
 
 const TRIALS = 5;
 
