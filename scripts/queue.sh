@@ -24,7 +24,7 @@ cd "$MUVI_REPO"
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/muvi-queue.XXXXXX")"
 export MUVI_QUEUE_RUN_DIR="$run_dir"
 timings="$run_dir/timings.txt"
-phase_started=$SECONDS
+phase_started=$queue_started
 phase() {
 	echo "$1: $((SECONDS - phase_started)) s" >>"$timings"
 	echo "queue: $1 done in $((SECONDS - phase_started)) s" >&2
