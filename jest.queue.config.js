@@ -2,15 +2,12 @@
  * Queue-mode suite: the packed package in an n8n that scales out (main, 2 workers, 2 webhook
  * processes, Redis, Postgres), against the fake Muvi API. Run it with `npm run test:queue`
  * (scripts/queue.sh starts all of it first and stops it afterwards).
- *
- * test/queue/pending/ holds cases that need fixes from other branches; they run only with
- * MUVI_QUEUE_PENDING=1.
  */
 module.exports = {
 	rootDir: __dirname,
 	roots: ['<rootDir>/test/queue'],
 	testMatch: ['**/*.test.ts'],
-	testPathIgnorePatterns: ['/node_modules/', ...(process.env.MUVI_QUEUE_PENDING === '1' ? [] : ['<rootDir>/test/queue/pending/'])],
+	testPathIgnorePatterns: ['/node_modules/'],
 	testEnvironment: '<rootDir>/test/queue/support/environment.ts',
 	globalSetup: '<rootDir>/test/queue/support/global-setup.ts',
 	testSequencer: '<rootDir>/test/e2e/support/sequencer.js',

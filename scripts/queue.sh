@@ -10,7 +10,6 @@
 # MUVI_QUEUE_BINARY_MODE=default|filesystem runs every process with that binary data mode instead of
 # n8n's queue-mode default (database; filesystem is expected to fail: main cannot read a worker's disk);
 # MUVI_QUEUE_KEEP=1 keeps the run folder (logs of every process, the Postgres cluster);
-# MUVI_QUEUE_PENDING=1 also runs test/queue/pending/ (cases waiting for fixes on other branches).
 # Extra arguments go to jest, e.g. `-t "plan limit"`.
 set -euo pipefail
 queue_started=$SECONDS

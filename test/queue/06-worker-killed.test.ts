@@ -2,7 +2,9 @@
  * A worker dies (SIGKILL to n8n and its task runner) while the node waits for a paid job. n8n 2.x
  * never runs an execution whose worker died again (Bull's maxStalledCount is 0): it marks it failed.
  * What must hold for the user: the job was submitted once and is never submitted again, by any
- * process. Whether the paid job's ID can be found afterwards: test/queue/pending/.
+ * process, and the paid job stays findable. The execution's run data dies with the worker (n8n saves
+ * it at the end), so n8n's log is the place left: the killed worker's log names the job next to the
+ * execution, in n8n's default log format (text, info level), where an operator looks.
  *
  * Runs last: it replaces the killed worker with a fresh one before it ends.
  */
@@ -23,7 +25,7 @@ import {
 	workerThatRan,
 } from './support/queue';
 
-test('the worker is killed while the node waits: no second submit, the execution ends failed, not re-run', async () => {
+test('the worker is killed while the node waits: no second submit, not re-run, the paid job named in its log', async () => {
 	// a job that stays unfinished for the whole test, so the node is certainly waiting when the worker dies
 	await setFakeOptions({ jobDurationMs: 600_000 });
 	const prompt = `queue mode: worker killed while waiting, run ${Date.now()}`;
@@ -44,6 +46,8 @@ test('the worker is killed while the node waits: no second submit, the execution
 			if (Date.now() > deadline) throw new Error(`no submit or no worker after 120 s (job ${jobId}, execution ${executionId})`);
 			await sleep(250);
 		}
+		// the node logs the job at submit time; give the line a moment to reach the log before the kill
+		await sleep(1_000);
 		killed = queue.workers.find((w) => w.name === worker)!;
 		const killedAt = Date.now();
 		await killProcess(killed.name);
@@ -63,6 +67,12 @@ test('the worker is killed while the node waits: no second submit, the execution
 		const later = (await executionsOf(GENERATE_WORKFLOW)).filter((e) => Number(e.id) > after);
 		expect(later.map((e) => e.id)).toEqual([executionId]);
 
+		// the paid job is findable: the killed worker's log has it with the execution
+		const logLines = logOf(killed.name)
+			.split('\n')
+			.filter((line) => line.includes(jobId!));
+		expect(logLines.some((line) => new RegExp(`\\b${executionId}\\b`).test(line))).toBe(true);
+
 		record('worker killed while waiting', {
 			killedWorker: killed.name,
 			executionStatus: execution.status,
@@ -70,7 +80,7 @@ test('the worker is killed while the node waits: no second submit, the execution
 			failedAfterKillS: endedAfterS,
 			submits: submits.length,
 			jobIdInStoredExecution: JSON.stringify(execution).includes(jobId!),
-			jobIdInKilledWorkerLog: logOf(killed.name).includes(jobId!),
+			killedWorkerLogLines: logLines,
 		});
 		await fake(`/jobs/${jobId}/complete`, { method: 'POST' });
 	} finally {
