@@ -81,7 +81,7 @@ describe('429 CONCURRENT_JOBS_EXCEEDED', () => {
 		const started = Date.now();
 		const result = await run(fake, generate({ options: { timeout: 10 } }));
 
-		expect(Date.now() - started).toBeLessThan(3000);
+		expect(Date.now() - started).toBeLessThan(9000); // before the 10 s Timeout: the node did not wait it out
 		expect(fake.stats.jobsCreated).toBe(1);
 		expect(submits(fake)).toHaveLength(2);
 		expect(result.error?.message).toBe('Your Muvi plan is already running as many jobs as it allows');
