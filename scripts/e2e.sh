@@ -36,18 +36,19 @@ e2e_cleanup() {
 	else
 		echo "e2e: logs and the n8n user folder are in $run_dir (n8n-server.log, n8n-cli.log, fake-muvi.log)" >&2
 	fi
-	echo "e2e: $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $((SECONDS - e2e_started)) s" >&2
+	echo "e2e (n8n ${MUVI_N8N_VERSION:-?}): $([ "$status" -eq 0 ] && echo passed || echo FAILED) in $((SECONDS - e2e_started)) s" >&2
 }
 trap e2e_cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "e2e: node $(node --version), n8n $MUVI_N8N_VERSION from $MUVI_N8N_DIR" >&2
+echo "e2e: n8n $MUVI_N8N_VERSION on Node.js $(muvi_n8n_node_run node --version) from $MUVI_N8N_DIR (tooling: node $(node --version))" >&2
 npm run build --silent >"$run_dir/build.log" 2>&1 || {
 	cat "$run_dir/build.log" >&2
 	exit 1
 }
 tarball="$(muvi_pack "$run_dir/pack")"
 echo "e2e: packed $(basename "$tarball")" >&2
+muvi_check_engines "$tarball"
 
 read -r n8n_port server_broker_port cli_broker_port < <(muvi_free_ports 3)
 MUVI_N8N_ENCRYPTION_KEY="muvi-e2e-fixed-encryption-key" muvi_n8n_instance_env "$run_dir/n8n" "$n8n_port" "$server_broker_port"
