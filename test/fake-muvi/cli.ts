@@ -115,6 +115,22 @@ async function main(): Promise<void> {
 		process.stderr.write(`muvi-simulator: could not start: ${e instanceof Error ? e.message : String(e)}\n`);
 		process.exit(1);
 	}
+	// Before the banner: whoever waits for it may signal at once (a signal with no handler kills the process).
+	const started = fake;
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		process.stdout.write(`Muvi simulator: ${signal} received, shutting down\n`);
+		// Safety net only: close() normally lets the process end on its own.
+		setTimeout(() => process.exit(0), 3000).unref();
+		started.close().then(
+			() => process.exit(0),
+			() => process.exit(1),
+		);
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
 	const o = fake.options;
 	process.stdout.write(
 		[
@@ -130,21 +146,6 @@ async function main(): Promise<void> {
 	if (v['url-file']) {
 		writeFileSync(v['url-file'], JSON.stringify({ url: fake.url, cdnUrl: fake.cdnUrl, controlUrl: fake.controlUrl, pid: process.pid }) + '\n');
 	}
-
-	let stopping = false;
-	const stop = (signal: string) => {
-		if (stopping) return;
-		stopping = true;
-		process.stdout.write(`Muvi simulator: ${signal} received, shutting down\n`);
-		// Safety net only: close() normally lets the process end on its own.
-		setTimeout(() => process.exit(0), 3000).unref();
-		fake.close().then(
-			() => process.exit(0),
-			() => process.exit(1),
-		);
-	};
-	process.on('SIGINT', () => stop('SIGINT'));
-	process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((e: unknown) => {
