@@ -23,6 +23,7 @@ else
 fi
 source "$MUVI_REPO/scripts/lib/n8n-prefetch.sh"
 trap muvi_n8n_prefetch_stop EXIT
+trap "exit 130" INT TERM
 # shellcheck disable=SC2086 # a list of versions
 muvi_n8n_prefetch $versions
 
