@@ -4,7 +4,7 @@
 #   2.x (2.41.1)  on Node.js 24, npm override linkedom 0.18.14 (a newer linkedom breaks its tree)
 #   1.x (1.123.81) on Node.js 22, npm override xlsx 0.18.5 (n8n-nodes-base pins an xlsx tarball on a
 #                  host that is not the npm registry); its sqlite3 is compiled from source (~11 min cold)
-# MUVI_N8N_OVERRIDES (JSON) replaces the overrides, MUVI_N8N_NODE_MAJOR the Node.js major.
+# MUVI_N8N_USE_OVERRIDES (JSON) replaces the overrides, MUVI_N8N_USE_NODE the Node.js major.
 #
 # - The dev tooling stays on Node.js 24 (scripts/node24.sh, first on PATH). n8n itself runs on its own
 #   Node through the wrapper $MUVI_N8N_BIN, whatever PATH holds, so one shell can drive either line.
@@ -32,8 +32,10 @@ case "$MUVI_N8N_LINE" in
 	muvi_n8n_default_overrides='{"linkedom":"0.18.14"}'
 	;;
 esac
-MUVI_N8N_NODE_MAJOR="${MUVI_N8N_NODE_MAJOR:-$muvi_n8n_default_node}"
-MUVI_N8N_OVERRIDES="${MUVI_N8N_OVERRIDES:-$muvi_n8n_default_overrides}"
+# Outputs, always derived from the version (a value inherited from a parent that sourced this for another
+# version must not carry over); MUVI_N8N_USE_NODE / MUVI_N8N_USE_OVERRIDES are the overrides.
+MUVI_N8N_NODE_MAJOR="${MUVI_N8N_USE_NODE:-$muvi_n8n_default_node}"
+MUVI_N8N_OVERRIDES="${MUVI_N8N_USE_OVERRIDES:-$muvi_n8n_default_overrides}"
 unset muvi_n8n_default_node muvi_n8n_default_overrides
 
 # shellcheck source=node24.sh
