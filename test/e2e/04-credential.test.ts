@@ -1,7 +1,7 @@
 /**
  * The credential's "Test" button in n8n's editor (POST /rest/credentials/test, as the signed-in owner):
  * what a user sees for a good and a bad API key, and the request the test made to Muvi. n8n words a
- * failed test differently per line (see `n8nHas.credentialTestStatusText`); the node is the same.
+ * failed test differently per line (see `n8nHas.credentialTestRuleMessages`); the node is the same.
  */
 import {
 	CREDENTIAL_ID,
@@ -40,8 +40,9 @@ describe('testing the Muvi credential in n8n', () => {
 		const result = await testCredential({ apiKey: wrongKey, baseUrl: env.fakeUrl, webhookSecret: '' });
 		expect(result.status).toBe('Error');
 		expect(result.message).not.toContain(wrongKey);
-		// 2.x: the HTTP status text of Muvi's answer; 1.x: its generic wording for a refused credential
-		expect(result.message).toBe(n8nHas.credentialTestStatusText ? 'Unauthorized' : 'Authorization failed - please check your credentials');
+		// 2.x: the credential's own message for Muvi's 401 (its test `rules`); 1.x: n8n's generic wording
+		if (n8nHas.credentialTestRuleMessages) expect(result.message).toMatch(/^Muvi: The API key is invalid \(INVALID_API_KEY\)/);
+		else expect(result.message).toBe('Authorization failed - please check your credentials');
 		const requests = await fakeRequestsSince(since);
 		// n8n 1.123.81 and 2.41.1 both send the test request twice when it is refused
 		expect(requests.length).toBeGreaterThanOrEqual(1);

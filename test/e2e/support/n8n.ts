@@ -81,8 +81,9 @@ export function n8nLine(): number {
  * - `publishing`: 2.x activates a workflow by publishing it (`n8n publish:workflow`); 1.x has no
  *   publishing and sets it active (`n8n update:workflow --active=true`).
  * - `ssrfProtection`: 2.x has N8N_SSRF_PROTECTION_ENABLED (off by default); 1.x has no such setting.
- * - `credentialTestStatusText`: when a credential's test request is refused (HTTP 401), the editor shows
- *   2.x: the HTTP status text ("Unauthorized"); 1.x: a generic "Authorization failed - please check your
+ * - `credentialTestRuleMessages`: when a credential's test request is refused (HTTP 401), 2.x shows the
+ *   message of the credential's matching test rule (here Muvi's INVALID_API_KEY explanation); 1.x does not
+ *   apply the rules to a RoutingNode error and shows a generic "Authorization failed - please check your
  *   credentials" (measured on 2.41.1 and 1.123.81).
  */
 export const n8nHas = {
@@ -92,7 +93,7 @@ export const n8nHas = {
 	get ssrfProtection() {
 		return n8nLine() >= 2;
 	},
-	get credentialTestStatusText() {
+	get credentialTestRuleMessages() {
 		return n8nLine() >= 2;
 	},
 };
