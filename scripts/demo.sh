@@ -50,7 +50,9 @@ password="${MUVI_DEMO_PASSWORD:-MuviDemo-2026}"
 real_api=0
 [ -n "${MUVI_API_KEY:-}" ] && real_api=1
 
+# One n8n folder per n8n line: a 2.x database cannot be opened by n8n 1.x.
 demo_dir="$MUVI_CACHE_DIR/demo"
+[ "${MUVI_N8N_LINE:-2}" -ge 2 ] || demo_dir="$MUVI_CACHE_DIR/demo-n8n$MUVI_N8N_LINE"
 [ "$fresh" = 1 ] && rm -rf "$demo_dir"
 mkdir -p "$demo_dir"
 
@@ -141,14 +143,17 @@ trigger_webhook_id="$(node -e '
 	}
 ' "$MUVI_REPO/examples")"
 while read -r wf_id _; do
-	[ -n "$wf_id" ] && n8n_cli publish:workflow --id="$wf_id"
+	# shellcheck disable=SC2046 # n8n 2.x: publish:workflow; 1.x: update:workflow --active=true
+	[ -n "$wf_id" ] && n8n_cli $(muvi_n8n_activate_args "$wf_id")
 done <<<"$trigger_webhook_id"
 webhook_url="http://127.0.0.1:$port/webhook/$(echo "$trigger_webhook_id" | head -n 1 | cut -d' ' -f2)/muvi"
 
 say "Starting n8n $MUVI_N8N_VERSION on http://127.0.0.1:$port (log: $demo_dir/n8n.log) ..."
 setsid "$MUVI_N8N_BIN" start >"$demo_dir/n8n.log" 2>&1 </dev/null &
 n8n_pid=$!
-if ! muvi_wait_http "http://127.0.0.1:$port/healthz/readiness" 120 "$n8n_pid"; then
+# n8n 1.x answers readiness before its REST API is mounted: wait for both.
+if ! muvi_wait_http "http://127.0.0.1:$port/healthz/readiness" 120 "$n8n_pid" ||
+	! muvi_wait_http "http://127.0.0.1:$port/rest/settings" 60 "$n8n_pid"; then
 	echo "demo: n8n did not start; the end of its log:" >&2
 	tail -n 40 "$demo_dir/n8n.log" >&2
 	exit 1

@@ -1,6 +1,6 @@
 // Runs the checks of @n8n/scan-community-package (the gate n8n applies to community packages) on
 // the unpacked `npm pack` tarball, offline, and checks the tarball holds only what users need.
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyzePackage } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
@@ -30,6 +30,14 @@ for (const required of ['README.md', 'LICENSE', 'dist/credentials/MuviApi.creden
 		console.error(`The package is missing ${required}`);
 		process.exit(1);
 	}
+}
+
+// `main`, when set, must name a file the tarball ships (the package has no entry point of its own: n8n
+// loads the files listed under package.json's "n8n").
+const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+if (manifest.main !== undefined && !files.includes(manifest.main.replace(/^\.\//, ''))) {
+	console.error(`package.json "main" names ${manifest.main}, which the package does not ship`);
+	process.exit(1);
 }
 
 const result = await analyzePackage(dir);

@@ -43,7 +43,9 @@ muvi_n8n_instance_env() {
 	# A fixed key when asked for (the e2e suite); otherwise n8n makes a random one in <folder>/.n8n/config.
 	if [ -n "${MUVI_N8N_ENCRYPTION_KEY:-}" ]; then export N8N_ENCRYPTION_KEY="$MUVI_N8N_ENCRYPTION_KEY"; else unset N8N_ENCRYPTION_KEY; fi
 	export N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false
-	export N8N_PERSONALIZATION_ENABLED=false N8N_DISABLED_MODULES=mcp-registry N8N_HIRING_BANNER_ENABLED=false
+	export N8N_PERSONALIZATION_ENABLED=false N8N_HIRING_BANNER_ENABLED=false
+	# 2.x only: n8n 1.x has no mcp-registry module and refuses to start when told to disable an unknown one.
+	if [ "${MUVI_N8N_LINE:-2}" -ge 2 ]; then export N8N_DISABLED_MODULES=mcp-registry; else unset N8N_DISABLED_MODULES; fi
 	export N8N_COMMUNITY_PACKAGES_ENABLED=true N8N_UNVERIFIED_PACKAGES_ENABLED=true
 	# n8n 2.41 ships SSRF protection off; on, its default block list includes 127.0.0.0/8, where the
 	# simulator listens. Stated here so a changed default cannot break the local setup unnoticed.
@@ -51,10 +53,32 @@ muvi_n8n_instance_env() {
 	export N8N_LOG_LEVEL="${N8N_LOG_LEVEL:-info}"
 }
 
+# Runs "$@" with the Node.js (and npm) the n8n under test runs on (scripts/n8n-env.sh), else as is.
+muvi_n8n_node_run() {
+	if [ -n "${MUVI_N8N_NODE_DIR:-}" ]; then
+		PATH="$MUVI_N8N_NODE_DIR/bin:$PATH" "$@"
+	else
+		"$@"
+	fi
+}
+
+# The n8n CLI arguments that make webhook workflow $1 active: n8n 2.x publishes it
+# (`publish:workflow`), n8n 1.x has no publishing and sets it active (`update:workflow --active=true`).
+# Usage: "$MUVI_N8N_BIN" $(muvi_n8n_activate_args "$id")
+muvi_n8n_activate_args() {
+	if [ "${MUVI_N8N_LINE:-2}" -ge 2 ]; then
+		echo "publish:workflow --id=$1"
+	else
+		echo "update:workflow --id=$1 --active=true"
+	fi
+}
+
 # Installs the tarball $1 into the instance's community-nodes folder ($N8N_USER_FOLDER/.n8n/nodes),
-# the way n8n 2.x installs a community package: unpack into node_modules/<name>, drop dev, peer and
-# optional dependencies, `npm install` its own dependencies without scripts, and record it in
-# nodes/package.json. Only what `npm pack` put in the tarball reaches n8n.
+# the way n8n (1.x and 2.x) installs a community package: unpack into node_modules/<name>, drop dev, peer
+# and optional dependencies, `npm install` its own dependencies without scripts (with the npm of the
+# Node.js n8n runs on), and record it in nodes/package.json. Only what `npm pack` put in the tarball
+# reaches n8n. npm's warnings go to nodes/muvi-npm-install.log; an engine warning (EBADENGINE: the
+# package's `engines` exclude that Node.js) fails the install.
 muvi_install_package_tarball() {
 	local tgz="$1" nodes="$N8N_USER_FOLDER/.n8n/nodes"
 	local name version
@@ -68,8 +92,17 @@ muvi_install_package_tarball() {
 		const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(fs.readFileSync(f, 'utf8'));
 		fs.writeFileSync(f, JSON.stringify(pkg, null, 2));
 	" "$dir/package.json" || return 1
-	(cd "$dir" && npm install --audit=false --fund=false --bin-links=false --install-strategy=shallow \
-		--ignore-scripts=true --package-lock=false --loglevel=error >/dev/null) || return 1
+	local log="$nodes/muvi-npm-install.log"
+	(cd "$dir" && muvi_n8n_node_run npm install --audit=false --fund=false --bin-links=false --install-strategy=shallow \
+		--ignore-scripts=true --package-lock=false --loglevel=warn >"$log" 2>&1) || {
+		cat "$log" >&2
+		return 1
+	}
+	if grep -q EBADENGINE "$log"; then
+		echo "npm warned that $name does not support Node.js $(muvi_n8n_node_run node --version):" >&2
+		cat "$log" >&2
+		return 1
+	fi
 	node -e "
 		const fs = require('fs'), f = process.argv[1];
 		let pkg = { name: 'installed-nodes', private: true, dependencies: {} };
@@ -135,4 +168,23 @@ muvi_stop_group() {
 	done
 	kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
 	return 0
+}
+
+# `npm install <tarball $1>` into a scratch project with the npm of the Node.js n8n runs on and
+# `--engine-strict` (what an npm configured to refuse unsupported engines does). Fails on a refusal or
+# an EBADENGINE warning, so the package's `engines` must admit the Node.js of every tested n8n line.
+muvi_check_engines() {
+	local tgz="$1" scratch out
+	scratch="$(mktemp -d "${TMPDIR:-/tmp}/muvi-engines.XXXXXX")" || return 1
+	printf '{"name":"muvi-engines-check","private":true}\n' >"$scratch/package.json"
+	# peer dependencies (n8n-workflow) are n8n's own: not installed here, as in n8n's installer
+	if ! out="$(cd "$scratch" && muvi_n8n_node_run npm install --engine-strict --omit=peer --legacy-peer-deps \
+		--ignore-scripts --no-audit --no-fund --loglevel=warn "$tgz" 2>&1)" || grep -q EBADENGINE <<<"$out"; then
+		echo "npm install --engine-strict of $(basename "$tgz") on Node.js $(muvi_n8n_node_run node --version) failed or warned:" >&2
+		echo "$out" >&2
+		rm -rf "$scratch"
+		return 1
+	fi
+	rm -rf "$scratch"
+	echo "npm install --engine-strict on Node.js $(muvi_n8n_node_run node --version): no engine warning" >&2
 }

@@ -10,12 +10,14 @@ import {
 	MANUAL_TRIGGER,
 	MUVI_VIDEO,
 	binaryPath,
+	describeIf,
 	fakeCdnRequests,
 	fakeJob,
 	fakeRequestsSince,
 	executeWorkflow,
 	env,
 	lastRequestId,
+	n8nHas,
 	sha256,
 	startNode,
 	tail,
@@ -205,7 +207,7 @@ describe('errors a user can run into', () => {
 	});
 });
 
-describe("n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED, off by default in n8n 2.41)", () => {
+describeIf(n8nHas.ssrfProtection)("n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED, off by default in n8n 2.41)", () => {
 	// The node's requests go through n8n's HTTP helpers, so the instance's policy applies to them.
 	test('on, with the API host allow-listed: the example works', async () => {
 		const run = await executeWorkflow('muviExKlingI2v01', {
@@ -225,6 +227,16 @@ describe("n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED, off by default in 
 		expect(error.message).toMatch(/SSRF protection blocked the request to Muvi.*nothing was sent/);
 		expect(error.description).toMatch(/N8N_SSRF_ALLOWED_HOSTNAMES/);
 		expect(await fakeRequestsSince(since)).toEqual([]);
+	});
+});
+
+describeIf(!n8nHas.ssrfProtection)('n8n 1.x has no SSRF protection', () => {
+	test('N8N_SSRF_PROTECTION_ENABLED=true changes nothing: the example reaches the API and works', async () => {
+		const since = await lastRequestId();
+		const run = await executeWorkflow('muviExKlingI2v01', { N8N_SSRF_PROTECTION_ENABLED: 'true' });
+		expectSuccess(run);
+		expect(run.items('Generate video')[0].json.status).toBe('completed');
+		expect((await fakeRequestsSince(since)).some((r) => r.route.includes('submit'))).toBe(true);
 	});
 });
 

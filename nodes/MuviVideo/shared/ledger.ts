@@ -3,6 +3,12 @@ import { createHash } from 'node:crypto';
 
 import { formatUsd } from './cost';
 
+/** The part of n8n 2.x's `IWorkflowExecutionCustomData` the ledger uses (n8n 1.x does not export the type). */
+interface ExecutionCustomData {
+	set(key: string, value: string): void;
+	get(key: string): string | undefined;
+}
+
 /** One paid (or possibly paid) job of a node's run, by item. */
 export interface JobRecord {
 	itemIndex: number;
@@ -141,12 +147,13 @@ export class JobLedger {
 	/**
 	 * The execution's custom data: `this.customData` in n8n 2.x; n8n 1.x offers it to nodes only as
 	 * `$execution.customData` of the workflow data proxy (the same object the Execution Data node uses).
+	 * Typed locally: n8n-workflow 1.x's IExecuteFunctions has no `customData` (see tsconfig.n8n-1x.json).
 	 */
-	private customData(): IExecuteFunctions['customData'] | undefined {
+	private customData(): ExecutionCustomData | undefined {
 		const usable = (data: unknown) =>
-			data && typeof (data as IExecuteFunctions['customData']).set === 'function' ? (data as IExecuteFunctions['customData']) : undefined;
+			data && typeof (data as ExecutionCustomData).set === 'function' ? (data as ExecutionCustomData) : undefined;
 		try {
-			const direct = usable((this.ctx as Partial<IExecuteFunctions>).customData);
+			const direct = usable((this.ctx as { customData?: unknown }).customData);
 			if (direct) return direct;
 		} catch {
 			// not in this n8n version or context

@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import {
 	CREDENTIAL_ID,
 	MUVI_TRIGGER,
+	activateWorkflowArgs,
 	env,
 	httpJson,
 	n8nProcessEnv,
 	logFiles,
+	n8nVersion,
 	runN8nOk,
 	sleep,
 	startNode,
@@ -54,8 +56,9 @@ async function startServer(): Promise<number> {
 		if (exited !== undefined)
 			throw new Error(`n8n start exited (${exited}) before it was ready. Its log:\n${tail(readFileSync(logFiles.server, 'utf8'), 80)}`);
 		try {
-			const res = await fetch(`${env.n8nUrl}/healthz/readiness`);
-			if (res.ok) return pid;
+			// n8n 1.x answers /healthz/readiness before it has mounted its REST API: wait for both.
+			const ready = await fetch(`${env.n8nUrl}/healthz/readiness`);
+			if (ready.ok && (await fetch(`${env.n8nUrl}/rest/settings`)).ok) return pid;
 		} catch {
 			// not listening yet
 		}
@@ -120,12 +123,14 @@ export default async function globalSetup(): Promise<void> {
 	step(`n8n import:workflow (${files.length} workflows: examples/ and test/e2e/workflows/)`);
 	await runN8nOk(['import:workflow', '--separate', `--input=${importDir}`]);
 
+	// 2.x: publish:workflow; 1.x: update:workflow --active=true (see n8nHas.publishing)
 	for (const wf of files.filter((w) => startNode(w)?.type === MUVI_TRIGGER)) {
-		step(`n8n publish:workflow --id=${wf.id}`);
-		await runN8nOk(['publish:workflow', `--id=${wf.id}`]);
+		const args = activateWorkflowArgs(wf.id);
+		step(`n8n ${args.join(' ')}`);
+		await runN8nOk(args);
 	}
 
-	step('n8n start');
+	step(`n8n start (n8n ${n8nVersion()})`);
 	const serverPid = await startServer();
 	step(`n8n ready at ${env.n8nUrl}; creating the owner account and an API key`);
 	const { cookie, publicApiKey } = await setupOwner();

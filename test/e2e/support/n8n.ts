@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const REPO = join(__dirname, '..', '..', '..');
@@ -59,6 +59,58 @@ export const env = {
 		return Number(required('MUVI_E2E_JOB_MS'));
 	},
 };
+
+// ---------------------------------------------------------------------------------------------
+// The n8n under test, and what differs between its lines (n8n's differences, handled here, not in the node)
+// ---------------------------------------------------------------------------------------------
+
+/** The n8n version scripts/n8n-env.sh installed (N8N_VERSION; 2.41.1 unless asked otherwise). */
+export function n8nVersion(): string {
+	return required('MUVI_N8N_VERSION');
+}
+
+/** The n8n release line under test: 1 (1.123.x, Node.js 22) or 2 (2.x, Node.js 24). */
+export function n8nLine(): number {
+	const line = Number(n8nVersion().split('.')[0]);
+	if (!Number.isInteger(line) || line < 1) throw new Error(`cannot tell the n8n line of version ${n8nVersion()}`);
+	return line;
+}
+
+/**
+ * What the n8n line under test offers, where 1.x and 2.x differ:
+ * - `publishing`: 2.x activates a workflow by publishing it (`n8n publish:workflow`); 1.x has no
+ *   publishing and sets it active (`n8n update:workflow --active=true`).
+ * - `ssrfProtection`: 2.x has N8N_SSRF_PROTECTION_ENABLED (off by default); 1.x has no such setting.
+ * - `credentialTestRuleMessages`: when a credential's test request is refused (HTTP 401), 2.x shows the
+ *   message of the credential's matching test rule (here Muvi's INVALID_API_KEY explanation); 1.x does not
+ *   apply the rules to a RoutingNode error and shows a generic "Authorization failed - please check your
+ *   credentials" (measured on 2.41.1 and 1.123.81).
+ */
+export const n8nHas = {
+	get publishing() {
+		return n8nLine() >= 2;
+	},
+	get ssrfProtection() {
+		return n8nLine() >= 2;
+	},
+	get credentialTestRuleMessages() {
+		return n8nLine() >= 2;
+	},
+};
+
+/**
+ * `describe` when the n8n under test has the feature, else `describe.skip` (jest lists the block as
+ * skipped). Only for n8n features a line lacks (see `n8nHas`); pair it with a block that checks the
+ * other line's behaviour, so each line runs a real check.
+ */
+export function describeIf(condition: boolean): jest.Describe {
+	return condition ? describe : describe.skip;
+}
+
+/** The n8n CLI arguments that make (webhook) workflow `id` active on the line under test. */
+export function activateWorkflowArgs(id: string): string[] {
+	return n8nHas.publishing ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+}
 
 export const logFiles = {
 	get server() {
@@ -329,14 +381,37 @@ export async function executeWorkflow(workflowId: string, extraEnv: Record<strin
 	return { cli, execution, ...runView(execution) };
 }
 
-/** Where n8n keeps a binary file stored in filesystem mode. */
-export function binaryPath(ref: BinaryRef): string {
-	if (!ref.id || !ref.id.includes(':')) throw new Error(`binary data is not stored on disk: ${JSON.stringify(ref)}`);
-	const relative = ref.id.slice(ref.id.indexOf(':') + 1);
+/**
+ * The bytes of a binary n8n produced, wherever n8n kept them: on disk (`id` "filesystem-v2:…"; the
+ * default of n8n 2.x in regular mode) or inline in the execution data (`data`, base64; the default mode of
+ * n8n 1.x). Both are n8n's own defaults, so each line is tested as users run it.
+ */
+export function binaryContent(ref: BinaryRef): Buffer {
+	if (ref.id && ref.id.includes(':')) return readFileSync(storedBinaryPath(ref));
+	if (typeof ref.data === 'string' && ref.data !== '' && !ref.id) return Buffer.from(ref.data, 'base64');
+	throw new Error(`binary data is neither stored on disk nor inline: ${JSON.stringify({ ...ref, data: ref.data ? `(${ref.data.length} characters)` : ref.data })}`);
+}
+
+function storedBinaryPath(ref: BinaryRef): string {
+	const relative = ref.id!.slice(ref.id!.indexOf(':') + 1);
 	const candidates = ['storage', 'binaryData'].map((d) => join(env.userFolder, '.n8n', d, relative));
 	const found = candidates.find((p) => existsSync(p));
 	if (!found) throw new Error(`binary file for ${ref.id} not found in ${candidates.join(' or ')}`);
 	return found;
+}
+
+/**
+ * A file holding the binary's bytes: where n8n stored it (filesystem mode), or, when n8n kept them inline
+ * in the execution data (n8n 1.x's default mode), a copy written to the run folder. Prefer `binaryContent`.
+ */
+export function binaryPath(ref: BinaryRef): string {
+	if (ref.id && ref.id.includes(':')) return storedBinaryPath(ref);
+	const content = binaryContent(ref);
+	const dir = join(env.runDir, 'inline-binaries');
+	mkdirSync(dir, { recursive: true });
+	const file = join(dir, `${sha256(content)}${ref.fileExtension ? `.${ref.fileExtension}` : ''}`);
+	writeFileSync(file, content);
+	return file;
 }
 
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
