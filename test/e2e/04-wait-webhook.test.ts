@@ -13,7 +13,7 @@ import { join } from 'node:path';
 
 import { startFakeMuvi, type FakeMuvi } from '../fake-muvi/server';
 import { startHttpsN8n, waitFlow, type HttpsN8n, type WaitFlow } from './support/https-n8n';
-import { env, signature, sleep, tail, unixNow } from './support/n8n';
+import { activateWorkflowArgs, env, n8nHas, signature, sleep, tail, unixNow } from './support/n8n';
 
 const SECRET = `whsec_e2e_wait_${randomBytes(8).toString('hex')}`;
 const API_KEY = `pb_test_e2e_wait_${randomBytes(8).toString('hex')}`;
@@ -21,6 +21,9 @@ const API_KEY = `pb_test_e2e_wait_${randomBytes(8).toString('hex')}`;
 let fake: FakeMuvi;
 let n8n: HttpsN8n;
 type Flow = WaitFlow;
+/** Like main, but After calls the fake once per run (GET /race-probe), so every run of it is counted. */
+let raceFlow: Flow;
+const RACE_PROBE = '/race-probe';
 
 const flows = {
 	main: waitFlow('Main', { waitMode: 'webhook', timeoutSeconds: 600 }),
@@ -74,6 +77,13 @@ const runOf = (exec: any, node: string) => exec.data.resultData.runData[node] as
 beforeAll(async () => {
 	// the sender trusts exactly the certificate n8n serves, as Muvi trusts public CAs: set once n8n made it
 	fake = await startFakeMuvi({ apiKey: API_KEY, webhookSecret: SECRET, autoProgress: false, acceptAnyModel: true, webhookRetryScale: 0.05 });
+	raceFlow = waitFlow('Race', { waitMode: 'webhook', timeoutSeconds: 600, download: false }, {}, {
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		executeOnce: true,
+		onError: 'continueRegularOutput',
+		parameters: { method: 'GET', url: `=${fake.url}${RACE_PROBE}?execution={{ $execution.id }}`, options: {} },
+	});
 	n8n = await startHttpsN8n({
 		n8nBin: env.n8nBin,
 		nodesDir: join(env.userFolder, '.n8n', 'nodes'),
@@ -81,9 +91,10 @@ beforeAll(async () => {
 		fakeUrl: fake.url,
 		apiKey: API_KEY,
 		webhookSecret: SECRET,
-		workflows: Object.values(flows),
+		workflows: [...Object.values(flows), raceFlow],
 		concurrencyLimit: 1,
 		logLevel: 'debug',
+		activateArgs: activateWorkflowArgs,
 	});
 	fake.setOptions({ webhookCa: n8n.cert });
 }, 600_000);
@@ -99,7 +110,9 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 		const url = new URL(run.resumeUrl);
 		expect(url.protocol).toBe('https:');
 		expect(url.pathname).toBe(`/webhook-waiting/${run.executionId}/${flows.main.muviNodeId}`);
-		expect(url.searchParams.get('signature')).toBeTruthy();
+		// 2.x signs its resume URLs with a token; 1.x's have none
+		if (n8nHas.signedResumeUrls) expect(url.searchParams.get('signature')).toBeTruthy();
+		else expect(url.searchParams.has('signature')).toBe(false);
 
 		// forged: right URL, wrong key
 		const body = JSON.stringify({ jobId: run.jobIds[0], status: 'completed', completedAt: new Date().toISOString() });
@@ -198,6 +211,45 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 			});
 			expect(runOf(done, 'After')![0].data.main[0][0].json.jobId).toBe(run.jobIds[0]);
 		}
+	});
+
+	test('simultaneous final calls (a batch finishing together, Muvi retrying): the rest of the workflow runs once', async () => {
+		const run = await startRun(raceFlow, ['e2e wait race a', 'e2e wait race b']);
+		// both jobs finish while Muvi's own deliveries fail; then the calls arrive together (as Muvi's retries can)
+		fake.setOptions({ webhookCa: 'not a certificate', webhookMaxAttempts: 1 });
+		try {
+			for (const jobId of run.jobIds) {
+				fake.completeJob(jobId);
+				expect(await deliveryStatuses(jobId)).toEqual([null]);
+			}
+		} finally {
+			fake.setOptions({ webhookCa: n8n.cert, webhookMaxAttempts: 5 });
+		}
+		expect((await execution(run.executionId)).status).toBe('waiting');
+		const calls = [run.jobIds[0], run.jobIds[1], run.jobIds[0], run.jobIds[1]].map((jobId) => {
+			const body = JSON.stringify({ jobId, status: 'completed', completedAt: new Date().toISOString() });
+			const ts = String(unixNow());
+			return http(run.resumeUrl, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-pixelbyte-timestamp': ts, 'x-pixelbyte-signature': signature(SECRET, ts, body) },
+				body,
+			});
+		});
+		const statuses = (await Promise.all(calls)).map((r) => r.status);
+		// one call resumes; the others are answered without resuming (by the node, or by n8n once the execution went on)
+		expect(statuses).toContain(200);
+		for (const s of statuses) expect([200, 404, 409, 500]).toContain(s);
+		await until('the resumed execution', async () => {
+			const e = await execution(run.executionId);
+			return e.status === 'success' ? e : undefined;
+		});
+		// give any further resume time to show: each run of After calls the fake once
+		await sleep(5000);
+		const probes = fake.requests.filter((r) => r.path === RACE_PROBE && r.query.execution === run.executionId);
+		expect(probes).toHaveLength(1);
+		const final = await execution(run.executionId);
+		expect(final.status).toBe('success');
+		expect(runOf(final, 'Muvi Video')!.at(-1).data.main[0].map((i: any) => i.json.jobId)).toEqual(run.jobIds);
 	});
 
 	test('a dropped webhook: at the Timeout n8n resumes the node without running it; the job ID stays in the execution\'s custom data', async () => {

@@ -16,6 +16,7 @@ import {
 	fakeRequestsSince,
 	httpJson,
 	lastRequestId,
+	n8nHas,
 	readState,
 	sha256,
 	tail,
@@ -156,7 +157,9 @@ describe('Other Model (by Slug): checks before anything is sent', () => {
 		expect(run.execution.status).toBe('error');
 		expect(run.cli.code).not.toBe(0);
 		const error = run.execution.data.resultData.error!;
-		expect(`${error.message} ${error.description ?? ''}`).toMatch(/duration/i);
+		if (n8nHas.runTimeParameterChecksOnly) expect(`${error.message} ${error.description ?? ''}`).toMatch(/duration/i);
+		// 1.x refuses to start the workflow at all: the value is a parameter issue of the node (the editor marks the field)
+		else expect(error.message).toMatch(/workflow has issues/i);
 		const received = await fakeRequestsSince(since);
 		expect(submits(received)).toEqual([]);
 		expect(estimates(received)).toEqual([]);

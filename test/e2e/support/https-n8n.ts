@@ -30,6 +30,11 @@ export interface HttpsN8nOptions {
 	concurrencyLimit?: number;
 	/** n8n's log level (default info) */
 	logLevel?: string;
+	/**
+	 * The n8n CLI arguments that make a webhook workflow active (default: n8n 2.x's `publish:workflow`;
+	 * n8n 1.x needs `update:workflow --active=true`, see activateWorkflowArgs in ./n8n).
+	 */
+	activateArgs?: (id: string) => string[];
 }
 
 export interface HttpsN8n {
@@ -77,12 +82,14 @@ export interface WaitFlow {
 
 /**
  * Webhook trigger → Split Out (one item per prompt of body.items) → Muvi Video (Generate, waiting
- * in `waitMode`) → After (No-Op). `node` adds to the Muvi Video node (e.g. onError).
+ * in `waitMode`) → After (No-Op). `node` adds to the Muvi Video node (e.g. onError); `after` to the
+ * After node (e.g. another type with a side effect a test can count).
  */
 export function waitFlow(
 	name: string,
 	settings: { waitMode: string; timeoutSeconds: number; download?: boolean; model?: string },
 	node: Record<string, unknown> = {},
+	after: Record<string, unknown> = {},
 ): WaitFlow {
 	const id = `muviWait${name}`.padEnd(16, '0').slice(0, 16);
 	const path = `muvi-wait-${name.toLowerCase()}`;
@@ -131,7 +138,7 @@ export function waitFlow(
 				credentials: { muviApi: { id: HTTPS_CREDENTIAL_ID, name: 'Muvi (https)' } },
 				...node,
 			},
-			{ parameters: {}, id: randomUUID(), name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0] },
+			{ parameters: {}, id: randomUUID(), name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0], ...after },
 		],
 		connections: {
 			Start: { main: [[{ node: 'One item per prompt', type: 'main', index: 0 }]] },
@@ -207,7 +214,8 @@ export async function startHttpsN8n(o: HttpsN8nOptions): Promise<HttpsN8n> {
 	mkdirSync(join(o.dir, 'workflows'), { recursive: true });
 	for (const w of o.workflows) writeFileSync(join(o.dir, 'workflows', `${w.id}.json`), JSON.stringify(w.json));
 	cli(['import:workflow', '--separate', `--input=${join(o.dir, 'workflows')}`]);
-	for (const w of o.workflows) cli(['publish:workflow', `--id=${w.id}`]);
+	const activate = o.activateArgs ?? ((id: string) => ['publish:workflow', `--id=${id}`]);
+	for (const w of o.workflows) cli(activate(w.id));
 
 	const out = openSync(logFile, 'a');
 	const child = spawn(o.n8nBin, ['start'], { env: processEnv(instanceEnv), detached: true, stdio: ['ignore', out, out] });
@@ -247,8 +255,9 @@ export async function startHttpsN8n(o: HttpsN8nOptions): Promise<HttpsN8n> {
 		const deadline = Date.now() + 180_000;
 		for (;;) {
 			if (exited !== undefined) throw new Error(`n8n exited (${exited}) before it was ready:\n${readFileSync(logFile, 'utf8').split('\n').slice(-60).join('\n')}`);
+			// n8n 1.x answers /healthz/readiness before it has mounted its REST API: wait for both
 			const ready = await http('/healthz/readiness').catch(() => ({ status: 0 }));
-			if (ready.status === 200) break;
+			if (ready.status === 200 && (await http('/rest/settings').catch(() => ({ status: 0 }))).status === 200) break;
 			if (Date.now() > deadline) throw new Error('https n8n was not ready after 180 s');
 			await sleep(300);
 		}

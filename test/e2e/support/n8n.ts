@@ -85,6 +85,12 @@ export function n8nLine(): number {
  *   message of the credential's matching test rule (here Muvi's INVALID_API_KEY explanation); 1.x does not
  *   apply the rules to a RoutingNode error and shows a generic "Authorization failed - please check your
  *   credentials" (measured on 2.41.1 and 1.123.81).
+ * - `runTimeParameterChecksOnly`: 1.x refuses to run a workflow whose nodes have parameter issues
+ *   (WorkflowHasIssuesError, "The workflow has issues…"), e.g. a resource-mapper value outside the
+ *   schema's choices, before any node runs; 2.x runs the node, whose own check names the field
+ *   (measured on 1.123.81 and 2.41.1 with test/e2e/05-image's muviE2eCustomBad).
+ * - `signedResumeUrls`: 2.x adds a `signature` token to an execution's resume URL
+ *   (`$execution.resumeUrl`, `webhook-waiting/<execution>?signature=…`); 1.x's has none.
  */
 export const n8nHas = {
 	get publishing() {
@@ -94,6 +100,12 @@ export const n8nHas = {
 		return n8nLine() >= 2;
 	},
 	get credentialTestRuleMessages() {
+		return n8nLine() >= 2;
+	},
+	get runTimeParameterChecksOnly() {
+		return n8nLine() >= 2;
+	},
+	get signedResumeUrls() {
 		return n8nLine() >= 2;
 	},
 };
