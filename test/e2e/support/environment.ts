@@ -2,11 +2,12 @@
  * The e2e tests' environment: when a test fails, prints what n8n (server and CLI) and the fake Muvi
  * API logged while it ran, so a CI failure explains itself.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Circus } from '@jest/types';
 import { TestEnvironment } from 'jest-environment-node';
+
+import { fileSize as size, readFrom } from './log-files';
 
 const LOGS: Array<[label: string, file: string]> = [
 	['n8n server log', 'n8n-server.log'],
@@ -16,22 +17,6 @@ const LOGS: Array<[label: string, file: string]> = [
 const MAX_LINES = 150;
 const QUIET_LINES = 40;
 
-function size(file: string): number {
-	return existsSync(file) ? statSync(file).size : 0;
-}
-
-function readFrom(file: string, offset: number): string {
-	const length = size(file) - offset;
-	if (length <= 0) return '';
-	const buffer = Buffer.alloc(length);
-	const fd = openSync(file, 'r');
-	try {
-		readSync(fd, buffer, 0, length, offset);
-	} finally {
-		closeSync(fd);
-	}
-	return buffer.toString('utf8');
-}
 
 export default class E2eEnvironment extends TestEnvironment {
 	private offsets = new Map<string, number>();

@@ -23,6 +23,7 @@ import {
 	tail,
 	workflowFiles,
 	type E2eState,
+	setupOwner,
 } from './n8n';
 
 const OWNER = { email: 'e2e@example.com', firstName: 'End', lastName: 'ToEnd', password: 'E2e-Muvi-Password1' };
@@ -68,31 +69,6 @@ async function startServer(): Promise<number> {
 	}
 }
 
-async function setupOwner(): Promise<{ cookie: string; publicApiKey: string }> {
-	const setup = await fetch(`${env.n8nUrl}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(OWNER),
-	});
-	if (setup.status !== 200) throw new Error(`POST /rest/owner/setup: HTTP ${setup.status} ${await setup.text()}`);
-	const cookie = setup.headers
-		.getSetCookie()
-		.map((c) => c.split(';')[0])
-		.find((c) => c.startsWith('n8n-auth='));
-	if (!cookie) throw new Error('POST /rest/owner/setup set no n8n-auth cookie');
-	const key = await httpJson(`${env.n8nUrl}/rest/api-keys`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', cookie },
-		body: JSON.stringify({
-			label: 'e2e',
-			scopes: ['workflow:read', 'workflow:list', 'execution:read', 'execution:list'],
-			expiresAt: null,
-		}),
-	});
-	if (key.status !== 200 || !key.body?.data?.rawApiKey)
-		throw new Error(`POST /rest/api-keys: HTTP ${key.status} ${JSON.stringify(key.body)}`);
-	return { cookie, publicApiKey: key.body.data.rawApiKey as string };
-}
 
 export default async function globalSetup(): Promise<void> {
 	const started = Date.now();
@@ -133,7 +109,7 @@ export default async function globalSetup(): Promise<void> {
 	step(`n8n start (n8n ${n8nVersion()})`);
 	const serverPid = await startServer();
 	step(`n8n ready at ${env.n8nUrl}; creating the owner account and an API key`);
-	const { cookie, publicApiKey } = await setupOwner();
+	const { cookie, publicApiKey } = await setupOwner(OWNER, 'e2e');
 
 	const state: E2eState = { serverPid, ownerEmail: OWNER.email, cookie, publicApiKey, workflows: files };
 	writeFileSync(join(env.runDir, 'state.json'), JSON.stringify(state, null, 2), { mode: 0o600 });

@@ -537,3 +537,33 @@ export async function postWebhook(
 export const unixNow = () => Math.floor(Date.now() / 1000);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Creates n8n's owner account and a public API key (read scopes) with that cookie. */
+export async function setupOwner(
+	owner: { email: string; firstName: string; lastName: string; password: string },
+	label: string,
+): Promise<{ cookie: string; publicApiKey: string }> {
+	const setup = await fetch(`${env.n8nUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(owner),
+	});
+	if (setup.status !== 200) throw new Error(`POST /rest/owner/setup: HTTP ${setup.status} ${await setup.text()}`);
+	const cookie = setup.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.find((c) => c.startsWith('n8n-auth='));
+	if (!cookie) throw new Error('POST /rest/owner/setup set no n8n-auth cookie');
+	const key = await httpJson(`${env.n8nUrl}/rest/api-keys`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({
+			label,
+			scopes: ['workflow:read', 'workflow:list', 'execution:read', 'execution:list'],
+			expiresAt: null,
+		}),
+	});
+	if (key.status !== 200 || !key.body?.data?.rawApiKey)
+		throw new Error(`POST /rest/api-keys: HTTP ${key.status} ${JSON.stringify(key.body)}`);
+	return { cookie, publicApiKey: key.body.data.rawApiKey as string };
+}

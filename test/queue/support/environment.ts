@@ -2,29 +2,16 @@
  * The queue-mode tests' environment: when a test fails, prints what every process logged meanwhile
  * (main, workers, webhook processes, the n8n CLI, the fake Muvi API), so a CI failure explains itself.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Circus } from '@jest/types';
 import { TestEnvironment } from 'jest-environment-node';
 
+import { fileSize as size, readFrom } from '../../e2e/support/log-files';
+
 const LOGS = ['main', 'worker1', 'worker2', 'webhook1', 'webhook2', 'n8n-cli', 'fake-muvi'];
 const MAX_LINES = 80;
 
-const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
-
-function readFrom(file: string, offset: number): string {
-	const length = size(file) - offset;
-	if (length <= 0) return '';
-	const buffer = Buffer.alloc(length);
-	const fd = openSync(file, 'r');
-	try {
-		readSync(fd, buffer, 0, length, offset);
-	} finally {
-		closeSync(fd);
-	}
-	return buffer.toString('utf8');
-}
 
 export default class QueueEnvironment extends TestEnvironment {
 	private offsets = new Map<string, number>();
