@@ -313,8 +313,8 @@ async function loadOurCatalog(root: string): Promise<CatalogModel[]> {
 			return nextResolve(specifier, context);
 		},
 	});
-	const images = await import(join(root, 'nodes/MuviVideo/models/image/index.ts'));
-	return images.catalogModels as CatalogModel[];
+	const models = await import(join(root, 'nodes/MuviVideo/models/index.ts'));
+	return models.catalogModels as CatalogModel[];
 }
 
 async function main(): Promise<number> {

@@ -24,7 +24,7 @@ export interface Catalog {
 	videoModels: VideoModel[];
 	imageModels: ImageModel[];
 	paramName: (field: ModelField) => string;
-	/** the exact formula in dollars (models/priceLabel.ts), e.g. "$0.084/s × seconds, × 1.5 if has_sound=true" */
+	/** the exact formula in dollars (descriptions/priceText.ts), e.g. "$0.084/s × seconds, × 1.5 if has_sound=true" */
 	priceFormulaLabel: (price: PriceFormula) => string;
 	estimateCostMicroCents: (model: CatalogModel, input: Record<string, never>) => number;
 }
@@ -90,10 +90,9 @@ async function main(): Promise<void> {
 		},
 	});
 	const models = await import(join(root, 'nodes/MuviVideo/models/index.ts'));
-	const images = await import(join(root, 'nodes/MuviVideo/models/image/index.ts'));
-	const cost = await import(join(root, 'nodes/MuviVideo/shared/cost.ts'));
-	const labels = await import(join(root, 'nodes/MuviVideo/models/priceLabel.ts'));
-	const table = renderModelTable({ ...models, ...images, ...cost, ...labels } as Catalog);
+	const cost = await import(join(root, 'nodes/MuviVideo/models/cost.ts'));
+	const labels = await import(join(root, 'nodes/MuviVideo/descriptions/priceText.ts'));
+	const table = renderModelTable({ ...models, ...cost, ...labels } as Catalog);
 	const readmePath = join(root, 'README.md');
 	const mode = process.argv[2];
 	if (mode === '--write' || mode === '--check') {
@@ -107,7 +106,7 @@ async function main(): Promise<void> {
 			console.log('README.md: the model table is up to date');
 		} else if (updated !== readme) {
 			writeFileSync(readmePath, updated);
-			console.log(`README.md: wrote the table of ${(models.videoModels as VideoModel[]).length} video and ${(images.imageModels as ImageModel[]).length} image models`);
+			console.log(`README.md: wrote the table of ${(models.videoModels as VideoModel[]).length} video and ${(models.imageModels as ImageModel[]).length} image models`);
 		} else console.log('README.md: the model table was already up to date');
 	} else console.log(table);
 }

@@ -6,24 +6,27 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { estimatedCost } from './editor/estimate';
-import { subtitleExpression } from './editor/subtitle';
-import { fileDescription, uploadFiles } from './resources/file';
-import { imageDescription } from './resources/image';
-import { cancelJob, getJob, getManyJobs, jobDescription, waitForJobs } from './resources/job';
-import { getManyModels, getModel, modelDescription } from './resources/model';
-import { videoDescription } from './resources/video';
-import { estimateCost, prepareEstimateRequest } from './resources/video/estimateCost';
-import { generate } from './resources/video/generate';
-import { asCustomOperation } from './shared/asCustomOperation';
-import { getCustomModelFields } from './shared/customInput';
-import { resumeOnMuviWebhook, resumeWebhookDescription } from './shared/resumeWebhook';
+import * as file from './actions/file';
+import * as image from './actions/image';
+import * as job from './actions/job';
+import * as model from './actions/model';
+import * as video from './actions/video';
+import { getCustomModelFields } from './descriptions/customModel';
+import { estimatedCost } from './descriptions/estimatedCost';
+import { namedAfterValues } from './descriptions/parameters';
+import { subtitleExpression } from './descriptions/subtitle';
+import { resumeOnMuviWebhook, resumeWebhookDescription } from './engine/resume';
 
-/** Video and Image → Estimate Cost: described with routing, run as a custom operation because the node has webhook(). */
-const estimateCostOperation = asCustomOperation(estimateCost, { method: 'POST', url: '/v1/jobs/estimate', preSend: [prepareEstimateRequest] });
-
+/**
+ * The Muvi Video node: the description assembled from the resources, and each operation's run.
+ *
+ * Every operation is a custom operation (`customOperations`), so the description holds no routing:
+ * the node has webhook() (Generate's Wait Mode "Muvi Webhook"), and n8n gives such a node no input
+ * items in routed operations (n8n-core's WorkflowExecute.prepareConnectionInputData treats it like a
+ * trigger). The node type stays declarative: it has no execute().
+ */
 export class MuviVideo implements INodeType {
-	// The subtitle is built from the catalog (editor/subtitle.ts), which the lint rule, wanting a literal, cannot see.
+	// The subtitle is built from the catalog (descriptions/subtitle.ts), which the lint rule, wanting a literal, cannot see.
 	// eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle
 	description: INodeTypeDescription = {
 		displayName: 'Muvi Video',
@@ -44,33 +47,21 @@ export class MuviVideo implements INodeType {
 		credentials: [{ name: 'muviApi', required: true }],
 		// Generate's Wait Mode "Muvi Webhook": Muvi's signed call resumes the waiting execution here
 		webhooks: [{ ...resumeWebhookDescription }],
-		requestDefaults: {
-			baseURL: '={{ $credentials.baseUrl }}',
-			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-		},
 		properties: [
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				// Video first: n8n's node panel lists the actions in this order ("Generate a video" first), then
-				// Image; the rule wanting them alphabetical applies from five options on.
-				// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
-				options: [
-					{ name: 'Video', value: 'video' },
-					{ name: 'Image', value: 'image' },
-					{ name: 'Job', value: 'job' },
-					{ name: 'File', value: 'file' },
-					{ name: 'Model', value: 'model' },
-				],
+				// Video first: n8n's node panel lists the actions in this order ("Generate a video" first), then Image
+				options: namedAfterValues(['video', 'image', 'job', 'file', 'model']),
 				default: 'video',
 			},
-			...videoDescription,
-			...imageDescription,
-			...jobDescription,
-			...modelDescription,
-			...fileDescription,
+			...video.description,
+			...image.description,
+			...job.description,
+			...model.description,
+			...file.description,
 		],
 	};
 
@@ -81,20 +72,17 @@ export class MuviVideo implements INodeType {
 		resourceMapping: { getCustomModelFields },
 	};
 
-	/** Operations of more than one request, with an item loop the node owns; the rest is plain routing. */
 	customOperations: INodeType['customOperations'] = {
-		video: { generate, estimateCost: estimateCostOperation },
-		// Image → Generate and Estimate Cost are the same operations as Video's
-		image: { generate, estimateCost: estimateCostOperation },
+		video: { generate: video.generate.execute, estimateCost: video.estimateCost.execute },
+		image: { generate: image.generate.execute, estimateCost: image.estimateCost.execute },
 		job: {
-			waitForCompletion: waitForJobs,
-			// the operations below are described with routing; they run through asCustomOperation because the node has webhook()
-			get: asCustomOperation(getJob),
-			getAll: asCustomOperation(getManyJobs),
-			cancel: asCustomOperation(cancelJob),
+			waitForCompletion: job.waitForCompletion.execute,
+			get: job.get.execute,
+			getAll: job.getAll.execute,
+			cancel: job.cancel.execute,
 		},
-		model: { get: asCustomOperation(getModel), getAll: asCustomOperation(getManyModels) },
-		file: { upload: uploadFiles },
+		model: { get: model.get.execute, getAll: model.getAll.execute },
+		file: { upload: file.upload.execute },
 	};
 
 	/** Muvi's call to the resume URL of a waiting Generate (Wait Mode "Muvi Webhook"). */

@@ -71,7 +71,7 @@ describe('Image → Generate', () => {
 			resolution: '4k',
 			maxCostUsd: 0.2,
 		});
-		expect(error?.message).toBe('Item 1: The estimated cost $0.24 (241,200 micro-cents) is above Max Cost $0.20');
+		expect(error?.message).toBe('Item 1: The estimated cost $0.2412 (241,200 micro-cents) is above Max Cost $0.20');
 		expect(submits()).toHaveLength(0);
 	});
 });
@@ -181,7 +181,7 @@ describe('the cost guard never skips', () => {
 			maxCostUsd: 0.5,
 		});
 		// the fake prices it as 5 s × 70,000 × 1.5 = 525,000: above $0.50
-		expect(error?.message).toBe("Item 1: Muvi's estimate for kling/kling-motion-create-v3/motion-transfer-to-video, $0.53 (525,000 micro-cents), is above Max Cost $0.50");
+		expect(error?.message).toBe("Item 1: Muvi's estimate for kling/kling-motion-create-v3/motion-transfer-to-video, $0.525 (525,000 micro-cents), is above Max Cost $0.50");
 		expect(estimates()).toHaveLength(1);
 		expect(submits()).toHaveLength(0);
 	});

@@ -14,8 +14,7 @@ import {
 	recordInExecution,
 	retentionMs,
 	storedDeliveryCount,
-	withSerialized,
-} from '../../nodes/MuviVideoTrigger/deliveries';
+} from '../../nodes/webhooks/deliveries';
 
 const DAY = 24 * 60 * 60 * 1000;
 let scopeCounter = 0;
@@ -156,32 +155,6 @@ describe('recordInExecution (the execution writing the delivery again)', () => {
 		expect(Object.keys(stored).length).toBeGreaterThanOrEqual(MAX_STORED_DELIVERIES - 100);
 		expect(stored['job_4999:completed']).toBe(now + 4999);
 		expect(stored['job_0:completed']).toBeUndefined();
-	});
-});
-
-describe('withSerialized (calls to n8n\'s processed-data table)', () => {
-	/** n8n's helper: reads the row, yields, writes the row back whole */
-	async function readModifyWrite(row: { data: string[] }, value: string): Promise<void> {
-		const copy = [...row.data];
-		await new Promise((resolve) => setImmediate(resolve));
-		await new Promise((resolve) => setImmediate(resolve));
-		copy.push(value);
-		row.data = copy;
-	}
-
-	it('overlapping calls lose entries; serialized per scope they do not', async () => {
-		const raced = { data: [] as string[] };
-		await Promise.all(Array.from({ length: 10 }, (_, i) => readModifyWrite(raced, `v${i}`)));
-		expect(raced.data.length).toBeLessThan(10);
-
-		const serialized = { data: [] as string[] };
-		await Promise.all(Array.from({ length: 10 }, (_, i) => withSerialized('scope-a', () => readModifyWrite(serialized, `v${i}`))));
-		expect(serialized.data).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
-	});
-
-	it('a failed call does not block the next one, and its error reaches its caller', async () => {
-		await expect(withSerialized('scope-b', async () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
-		await expect(withSerialized('scope-b', async () => 'ok')).resolves.toBe('ok');
 	});
 });
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 
 import { request } from 'undici';
 
-import { forgetProcessMemory } from '../../nodes/MuviVideoTrigger/deliveries';
+import { forgetProcessMemory } from '../../nodes/webhooks/deliveries';
 import { startFakeMuvi, type FakeMuvi } from '../fake-muvi/server';
 import { FakeN8nDatabase, startTriggerHarness, type TriggerHarness, type TriggerHarnessOptions } from './harness';
 
@@ -166,6 +166,34 @@ describe('the delivery memory persists without relying on n8n saving what webhoo
 		expect(warned).toHaveLength(1);
 		expect(warned[0].message).toContain('processed-data');
 		expect(JSON.stringify(warned)).not.toContain(SECRET);
+	});
+
+	it('10 distinct deliveries at once: their processed-data calls take turns, so the table keeps all 10', async () => {
+		const { db, start } = newInstance();
+		const h = await start();
+		// long enough that the ten executions reach the table while earlier calls are still between read and write
+		db.processedDataDelayMs = 50;
+		const jobIds = Array.from({ length: 10 }, (_, i) => `job_burst_${i}`);
+		const answers = await Promise.all(jobIds.map((jobId) => h.postSigned(completed(jobId), SECRET)));
+		expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+		await h.settle();
+		expect(h.executions.map((e) => e.items.length)).toEqual(Array(10).fill(1));
+		expect(db.processedDataCalls).toBe(10);
+		expect(h.processedEntries()).toHaveLength(10);
+	});
+
+	it('a processed-data call that fails among overlapping ones holds up none of the others, and is retried', async () => {
+		const { db, start } = newInstance();
+		const h = await start();
+		db.processedDataDelayMs = 50;
+		db.failProcessedDataCalls = 1;
+		const jobIds = Array.from({ length: 5 }, (_, i) => `job_burst_fail_${i}`);
+		await Promise.all(jobIds.map((jobId) => h.postSigned(completed(jobId), SECRET)));
+		await h.settle();
+		expect(h.executions.map((e) => e.items.length)).toEqual(Array(5).fill(1));
+		expect(db.processedDataCalls).toBe(6);
+		expect(h.processedEntries()).toHaveLength(5);
+		expect(h.logs().filter((l) => l.level === 'warn')).toEqual([]);
 	});
 
 	it('a manual test event touches neither memory', async () => {

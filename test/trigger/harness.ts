@@ -102,6 +102,8 @@ export class FakeN8nDatabase {
 	failProcessedDataCalls = 0;
 	/** processed-data calls made */
 	processedDataCalls = 0;
+	/** how long a processed-data call takes between reading the row and writing it back (0: one event-loop turn) */
+	processedDataDelayMs = 0;
 
 	savedStaticData(workflowId: string): IDataObject {
 		return structuredClone(this.staticData.get(workflowId) ?? {});
@@ -146,7 +148,7 @@ class FakeDeduplicator implements IDataDeduplicator {
 		if (options.mode !== 'entries') throw new Error('the fake deduplicator only models "entries" mode');
 		// n8n reads the row, then writes it back: another call can run in between
 		const found = structuredClone(db.processedData.get(key));
-		await new Promise((resolve) => setImmediate(resolve));
+		await new Promise((resolve) => (db.processedDataDelayMs > 0 ? setTimeout(resolve, db.processedDataDelayMs) : setImmediate(resolve)));
 		const hashed = items.map((item) => FakeDeduplicator.hash(item));
 		const result: IDeduplicationOutput = { new: [], processed: [] };
 		const data = found?.data ?? [];

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 
-import { verifyWebhookSignature } from '../../nodes/MuviVideoTrigger/signature';
+import { verifyWebhookSignature } from '../../nodes/webhooks/signature';
 
 const SECRET = 'whsec_test_5f2b8c1e9a';
 const NOW_MS = 1_767_225_600_000; // 2026-01-01T00:00:00Z

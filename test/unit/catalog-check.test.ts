@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { videoModels } from '../../nodes/MuviVideo/models';
-import { catalogModels, findCatalogModel } from '../../nodes/MuviVideo/models/image';
+import { catalogModels, findCatalogModel } from '../../nodes/MuviVideo/models';
 import { compareCatalogs, renderReport } from '../../scripts/catalog-check';
 import type { DriftReport, Snapshot } from '../../scripts/catalog-check';
 import { startFakeMuvi } from '../fake-muvi/server';

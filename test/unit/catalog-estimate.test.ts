@@ -60,7 +60,7 @@ describe('Video → Estimate Cost', () => {
 			estimatedCostMicroCents: 280_005,
 			estimatedCostUsd: 0.280005,
 			priceFormula:
-				'15,000 micro-cents/s ($0.01/s) × seconds × (1.8667 if resolution=720p, 3.7333 if resolution=1080p) × (2 if generate_audio=true)',
+				'15,000 micro-cents/s ($0.015/s) × seconds × (1.8667 if resolution=720p, 3.7333 if resolution=1080p) × (2 if generate_audio=true)',
 			seconds: 5,
 			priceFactors: {
 				resolution: { value: '720p', multiplier: 1.8667 },

@@ -3,12 +3,14 @@
  * written down here from the doc's table (not from the catalog), and the same validation as for
  * video refuses bad input naming the field.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
-import { videoModels } from '../../nodes/MuviVideo/models';
-import { catalogModels, findCatalogModel, findImageModel, imageModels } from '../../nodes/MuviVideo/models/image';
-import { costBreakdown, describePrice, estimateCostMicroCents } from '../../nodes/MuviVideo/shared/cost';
-import { prepareModelInput } from '../../nodes/MuviVideo/shared/validation';
+import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
+import { catalogModels, findCatalogModel, imageModels, videoModels } from '../../nodes/MuviVideo/models';
+import { findImageModel } from '../helpers/catalog';
+import { describePrice } from '../../nodes/MuviVideo/descriptions/priceText';
+import { costBreakdown, estimateCostMicroCents } from '../../nodes/MuviVideo/models/cost';
+import { prepareModelInput } from '../../nodes/MuviVideo/engine/validation';
 
 type Case = [input: IDataObject, microCents: number];
 
@@ -62,7 +64,10 @@ describe('image models in the catalog', () => {
 	});
 
 	test('a slug without a capability part is text to image', () => {
-		expect(findImageModel('google/nano-banana')).toMatchObject({ capability: 'text-to-image', name: 'Google Nano Banana — Text to Image', optionName: 'Google Nano Banana — Text to Image · $0.04 per request', series: 'Nano Banana' });
+		expect(findImageModel('google/nano-banana')).toMatchObject({ capability: 'text-to-image', name: 'Google Nano Banana — Text to Image', series: 'Nano Banana' });
+		const imageModel = new MuviVideo().description.properties.find((p) => p.name === 'model' && p.displayOptions?.show?.resource?.includes('image'));
+		const option = (imageModel?.options as INodePropertyOptions[]).find((o) => o.value === 'google/nano-banana');
+		expect(option?.name).toBe('Google Nano Banana — Text to Image · $0.04 per request');
 	});
 
 	test.each(Object.entries(PRICES))('%s costs what §6.12 says', (slug, [dflt, cases]) => {
@@ -85,7 +90,7 @@ describe('image models in the catalog', () => {
 		expect(describePrice(wan.price)).toBe('30,000 micro-cents ($0.03) per image × num_images');
 		const pro = findImageModel('google/nano-banana-pro/text-to-image')!;
 		expect(costBreakdown(pro, { resolution: '4k' })).toEqual({ microCents: 241_200, factors: { resolution: { value: '4k', multiplier: 1.8 } } });
-		expect(describePrice(pro.price)).toBe('134,000 micro-cents ($0.13) per request × (1.8 if resolution=4k)');
+		expect(describePrice(pro.price)).toBe('134,000 micro-cents ($0.134) per request × (1.8 if resolution=4k)');
 	});
 
 	test('multi-image models name the field that sets the image count', () => {

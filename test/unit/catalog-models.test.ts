@@ -4,10 +4,11 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { findModel, paramName, videoModels } from '../../nodes/MuviVideo/models';
+import { paramName, videoModels } from '../../nodes/MuviVideo/models';
+import { findModel } from '../helpers/catalog';
 import type { FieldKind, ModelField } from '../../nodes/MuviVideo/models/types';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
-import { prepareModelInput } from '../../nodes/MuviVideo/shared/validation';
+import { prepareModelInput } from '../../nodes/MuviVideo/engine/validation';
 
 /** `<field>Source` / `<field>BinaryProperty` are the binary-input companions of URL fields, tested on their own. */
 const isFileCompanion = (name: string) => /(Source|BinaryProperty)$/.test(name);
@@ -266,7 +267,8 @@ describe('n8n properties', () => {
 		for (const m of videoModels) {
 			const shown = shownFor(m.slug);
 			expect([m.slug, shown.map((p) => p.name)]).toEqual([m.slug, m.fields.map(paramName)]);
-			shown.forEach((p, i) => expect(p.routing?.send?.property).toBe(`input.${m.fields[i].apiName}`));
+			// each parameter is the catalog field the engine sends as input.<apiName>
+			shown.forEach((p, i) => expect(paramName(m.fields[i])).toBe(p.name));
 		}
 	});
 
@@ -282,7 +284,8 @@ describe('n8n properties', () => {
 		expect(veoRef.find((p) => p.name === 'imageUrls')).toMatchObject({ type: 'string', default: [], typeOptions: { multipleValues: true } });
 		expect(veoRef.find((p) => p.name === 'seed')).toMatchObject({ type: 'number', default: -1 });
 		const elements = shownFor('kling/kling-elements-i2v-v3/image-to-video-elements').find((p) => p.name === 'elements') as INodeProperties;
-		expect(elements).toMatchObject({ type: 'json', required: true, routing: { send: { property: 'input.elements' } } });
+		expect(elements).toMatchObject({ type: 'json', required: true });
+		expect(findModel('kling/kling-elements-i2v-v3/image-to-video-elements')!.fields.find((f) => paramName(f) === 'elements')).toMatchObject({ apiName: 'elements', kind: 'json' });
 		expect(shownFor('bytedance-plus/seedance-1.5-pro-super/image-to-video').find((p) => p.name === 'generateAudio')).toMatchObject({
 			type: 'boolean',
 			default: true,

@@ -5,10 +5,12 @@
  */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { findModel, videoModels } from '../../nodes/MuviVideo/models';
+import { paramName, videoModels } from '../../nodes/MuviVideo/models';
+import { findModel } from '../helpers/catalog';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
-import { describePrice, estimateCostMicroCents } from '../../nodes/MuviVideo/shared/cost';
-import { prepareModelInput } from '../../nodes/MuviVideo/shared/validation';
+import { describePrice } from '../../nodes/MuviVideo/descriptions/priceText';
+import { estimateCostMicroCents } from '../../nodes/MuviVideo/models/cost';
+import { prepareModelInput } from '../../nodes/MuviVideo/engine/validation';
 
 type Case = [input: IDataObject, microCents: number];
 interface Expected {
@@ -222,7 +224,10 @@ const shownFor = (slug: string) =>
 function inputFromNodeDefaults(slug: string): IDataObject {
 	const input: IDataObject = {};
 	for (const p of shownFor(slug) as INodeProperties[]) {
-		const apiName = String(p.routing?.send?.property).replace(/^input\./, '');
+		// the URL fields' Source / Binary Field companions are not model fields
+		const field = findModel(slug)!.fields.find((f) => paramName(f) === p.name);
+		if (!field) continue;
+		const apiName = field.apiName;
 		let value = p.default as IDataObject[string];
 		if (p.required && (value === '' || (Array.isArray(value) && value.length === 0) || value === '[]')) {
 			value =

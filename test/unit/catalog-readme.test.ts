@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { paramName, videoModels } from '../../nodes/MuviVideo/models';
-import { imageModels } from '../../nodes/MuviVideo/models/image';
-import { priceFormulaLabel } from '../../nodes/MuviVideo/models/priceLabel';
-import { estimateCostMicroCents } from '../../nodes/MuviVideo/shared/cost';
+import { imageModels } from '../../nodes/MuviVideo/models';
+import { priceFormulaLabel } from '../../nodes/MuviVideo/descriptions/priceText';
+import { estimateCostMicroCents } from '../../nodes/MuviVideo/models/cost';
 import { END, START, renderModelTable, withModelTable } from '../../scripts/model-table';
 
 const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');

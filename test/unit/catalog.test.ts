@@ -1,6 +1,7 @@
 import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, DEFAULT_MODEL, findModel, paramName, videoModels } from '../../nodes/MuviVideo/models';
+import { CUSTOM_MODEL, DEFAULT_MODEL, paramName, videoModels } from '../../nodes/MuviVideo/models';
+import { findModel } from '../helpers/catalog';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
 
 /** `<field>Source` / `<field>BinaryProperty` are the binary-input companions of URL fields, tested on their own. */
@@ -10,6 +11,8 @@ const properties = new MuviVideo().description.properties;
 const shownFor = (slug: string) =>
 	properties.filter((p) => !isFileCompanion(p.name) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
 const byName = (slug: string, name: string) => shownFor(slug).find((p) => p.name === name) as INodeProperties;
+/** The catalog field behind a parameter: the engine builds `input.<apiName>` from it, in the field's API type. */
+const fieldOf = (slug: string, name: string) => findModel(slug)!.fields.find((f) => paramName(f) === name)!;
 
 describe('model catalog → n8n properties', () => {
 	test('the two seed models are in the dropdown under their API slugs and display names', () => {
@@ -29,8 +32,10 @@ describe('model catalog → n8n properties', () => {
 	test('Kling 3.0 Standard I2V fields are named in camelCase and sent to input.<api_field> with the API types', () => {
 		const slug = 'kling/kling-3.0-standard/image-to-video';
 		expect(shownFor(slug).map((p) => p.name)).toEqual(['prompt', 'imageUrl', 'aspectRatio', 'duration', 'hasSound']);
-		expect(byName(slug, 'prompt')).toMatchObject({ required: true, routing: { send: { type: 'body', property: 'input.prompt' } } });
-		expect(byName(slug, 'imageUrl')).toMatchObject({ required: true, routing: { send: { property: 'input.image_url' } } });
+		expect(byName(slug, 'prompt')).toMatchObject({ required: true });
+		expect(fieldOf(slug, 'prompt')).toMatchObject({ apiName: 'prompt', kind: 'text' });
+		expect(byName(slug, 'imageUrl')).toMatchObject({ required: true });
+		expect(fieldOf(slug, 'imageUrl')).toMatchObject({ apiName: 'image_url', kind: 'url' });
 		const aspect = byName(slug, 'aspectRatio');
 		expect(aspect.default).toBe('16:9');
 		expect((aspect.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['16:9', '9:16', '1:1']);
@@ -38,9 +43,9 @@ describe('model catalog → n8n properties', () => {
 		expect(duration.default).toBe('5');
 		expect((duration.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['5', '10', '15']);
 		const sound = byName(slug, 'hasSound');
-		expect(sound).toMatchObject({ type: 'boolean', default: false, routing: { send: { property: 'input.has_sound' } } });
-		// shown as a switch, sent as the string the API wants
-		expect(String(sound.routing?.send?.value)).toContain('"true"');
+		expect(sound).toMatchObject({ type: 'boolean', default: false });
+		// shown as a switch, sent as the string the API wants (test/integration checks the body Muvi receives)
+		expect(fieldOf(slug, 'hasSound')).toMatchObject({ apiName: 'has_sound', kind: 'booleanString' });
 	});
 
 	test('Kling 3.0 Pro Motion Control fields', () => {
@@ -54,16 +59,20 @@ describe('model catalog → n8n properties', () => {
 			'keepOriginalSound',
 			'shotType',
 		]);
-		expect(byName(slug, 'image')).toMatchObject({ required: true, routing: { send: { property: 'input.image' } } });
-		expect(byName(slug, 'video')).toMatchObject({ required: true, routing: { send: { property: 'input.video' } } });
+		expect(byName(slug, 'image')).toMatchObject({ required: true });
+		expect(byName(slug, 'video')).toMatchObject({ required: true });
 		expect(byName(slug, 'prompt').required).toBe(false);
-		expect(byName(slug, 'negativePrompt')).toMatchObject({ routing: { send: { property: 'input.negative_prompt' } } });
-		expect(byName(slug, 'characterOrientation')).toMatchObject({ routing: { send: { property: 'input.character_orientation' } } });
+		expect(['image', 'video', 'negativePrompt', 'characterOrientation', 'shotType'].map((name) => fieldOf(slug, name).apiName)).toEqual([
+			'image',
+			'video',
+			'negative_prompt',
+			'character_orientation',
+			'shot_type',
+		]);
 		// a real boolean, sent as is
-		const keep = byName(slug, 'keepOriginalSound');
-		expect(keep).toMatchObject({ type: 'boolean', default: true, routing: { send: { property: 'input.keep_original_sound' } } });
-		expect(keep.routing?.send?.value).toBeUndefined();
-		expect(byName(slug, 'shotType')).toMatchObject({ default: 'customize', routing: { send: { property: 'input.shot_type' } } });
+		expect(byName(slug, 'keepOriginalSound')).toMatchObject({ type: 'boolean', default: true });
+		expect(fieldOf(slug, 'keepOriginalSound')).toMatchObject({ apiName: 'keep_original_sound', kind: 'boolean' });
+		expect(byName(slug, 'shotType')).toMatchObject({ default: 'customize' });
 	});
 
 	test('every model field property is shown only for models that have it', () => {
@@ -82,10 +91,12 @@ describe('model catalog → n8n properties', () => {
 		const op = properties.find((p) => p.name === 'operation')!;
 		const generate = (op.options as Array<{ value: string; action: string; routing: unknown }>).find((o) => o.value === 'generate')!;
 		expect(generate.action).toBe('Generate a video');
-		// Generate, Wait for Completion and Upload are the node's own item loops; no routing pretends otherwise
-		expect(generate.routing).toBeUndefined();
 		// every operation is a custom operation since the node has webhook() (Wait Mode "Muvi Webhook"): n8n gives a
-		// node with webhook() no input items in routed operations; the routed ones keep their routing as the description
+		// node with webhook() no input items in routed operations; so the description holds no routing at all
+		const json = JSON.stringify(node.description);
+		expect(json).not.toContain('"routing"');
+		expect(json).not.toContain('"requestDefaults"');
+		expect(generate.routing).toBeUndefined();
 		expect(Object.keys(node.customOperations!)).toEqual(['video', 'image', 'job', 'model', 'file']);
 		expect(Object.keys(node.customOperations!.video)).toEqual(['generate', 'estimateCost']);
 		// Image → Generate and Estimate Cost are the same operations as Video's

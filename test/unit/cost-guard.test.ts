@@ -3,10 +3,11 @@
  * without one (custom slug, motion transfer) is checked against Muvi's estimate; no estimate means
  * no job unless the user allowed unknown costs.
  */
-import { findModel } from '../../nodes/MuviVideo/models';
-import { findImageModel } from '../../nodes/MuviVideo/models/image';
-import { checkCostLimit, limitInMicroCents, readEstimate, trustedLocalPrice } from '../../nodes/MuviVideo/shared/costGuard';
-import type { AskMuviForEstimate, EstimateRequest } from '../../nodes/MuviVideo/shared/costGuard';
+import { findModel } from '../helpers/catalog';
+import { findImageModel } from '../helpers/catalog';
+import { estimateCostMicroCents } from '../../nodes/MuviVideo/models/cost';
+import { checkCostLimit, limitInMicroCents, readEstimate, trustedLocalPrice } from '../../nodes/MuviVideo/engine/costGuard';
+import type { AskMuviForEstimate, EstimateRequest } from '../../nodes/MuviVideo/engine/costGuard';
 
 const SLUG = 'acme/new-model/text-to-video';
 
@@ -113,19 +114,21 @@ describe('Max Cost guard', () => {
 
 describe('helpers', () => {
 	test('trustedLocalPrice: catalog formulas yes; custom slugs and motion transfer (priced by the reference video) no', () => {
-		expect(trustedLocalPrice(findModel('kling/kling-3.0-standard/image-to-video'), { duration: '10' })).toBe(840_000);
-		expect(trustedLocalPrice(findImageModel('alibaba-plus/wan-2.7/text-to-image'), { num_images: '2' })).toBe(60_000);
-		expect(trustedLocalPrice(undefined, {})).toBeUndefined();
+		const kling = findModel('kling/kling-3.0-standard/image-to-video')!;
+		expect(trustedLocalPrice(kling, estimateCostMicroCents(kling, { duration: '10' }))).toBe(840_000);
+		const wan = findImageModel('alibaba-plus/wan-2.7/text-to-image')!;
+		expect(trustedLocalPrice(wan, estimateCostMicroCents(wan, { num_images: '2' }))).toBe(60_000);
+		expect(trustedLocalPrice(undefined, undefined)).toBeUndefined();
 		const transfer = findModel('kling/kling-motion-create-v3/motion-transfer-to-video');
 		expect(transfer).toBeDefined();
-		expect(trustedLocalPrice(transfer, { quality: 'pro' })).toBeUndefined();
+		expect(trustedLocalPrice(transfer, estimateCostMicroCents(transfer!, { quality: 'pro' }))).toBeUndefined();
 	});
 
 	test('motion transfer under a limit asks Muvi, whose price follows the real video', async () => {
 		const transfer = findModel('kling/kling-motion-create-v3/motion-transfer-to-video')!;
 		const ask = muvi({ estimatedCostMicroCents: 1_400_000 });
 		const input = { image_url: 'https://e.com/a.png', motion_video_url: 'https://e.com/20s.mp4' };
-		const verdict = await checkCostLimit({ model: transfer.slug, input, localMicroCents: trustedLocalPrice(transfer, input), maxCostUsd: 1 }, ask);
+		const verdict = await checkCostLimit({ model: transfer.slug, input, localMicroCents: trustedLocalPrice(transfer, estimateCostMicroCents(transfer, input)), maxCostUsd: 1 }, ask);
 		expect(verdict).toMatchObject({ allowed: false, reason: 'overLimit', microCents: 1_400_000, source: 'muvi' });
 		expect(ask.asked).toEqual([{ model: transfer.slug, input }]);
 	});

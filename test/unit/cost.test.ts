@@ -1,5 +1,7 @@
-import { findModel } from '../../nodes/MuviVideo/models';
-import { describePrice, estimateCostMicroCents, formatUsd, microCentsToUsd } from '../../nodes/MuviVideo/shared/cost';
+import { findModel } from '../helpers/catalog';
+import { formatUsd, microCentsToUsd } from '../../nodes/muviClient/money';
+import { describePrice } from '../../nodes/MuviVideo/descriptions/priceText';
+import { estimateCostMicroCents } from '../../nodes/MuviVideo/models/cost';
 
 const kling = findModel('kling/kling-3.0-standard/image-to-video')!;
 const motion = findModel('kling-plus/kling-3.0-pro/motion-control')!;
@@ -28,7 +30,7 @@ describe('local cost estimate (muvi-api.md §5 worked examples)', () => {
 	});
 
 	test('price descriptions read like the docs', () => {
-		expect(describePrice(kling.price)).toBe('84,000 micro-cents/s ($0.08/s) × seconds × (1.5 if has_sound=true)');
+		expect(describePrice(kling.price)).toBe('84,000 micro-cents/s ($0.084/s) × seconds × (1.5 if has_sound=true)');
 		expect(describePrice(motion.price)).toBe('flat 50,000 micro-cents ($0.05) per job');
 	});
 });

@@ -5,14 +5,16 @@
  */
 import { NodeHelpers, Workflow, type ILoadOptionsFunctions, type INode, type INodeParameters, type INodeProperties } from 'n8n-workflow';
 
-import { estimatedCost, estimateForParameters, estimateOption, PRICING_PARAMETERS } from '../../nodes/MuviVideo/editor/estimate';
-import { shortModelName } from '../../nodes/MuviVideo/editor/subtitle';
-import { findModel, paramName, videoModels } from '../../nodes/MuviVideo/models';
-import { imageModels } from '../../nodes/MuviVideo/models/image';
-import { exactUsd, priceLabel } from '../../nodes/MuviVideo/models/priceLabel';
+import { estimatedCost, estimateForParameters, estimateOption, PRICING_PARAMETERS } from '../../nodes/MuviVideo/descriptions/estimatedCost';
+import { shortModelName } from '../../nodes/MuviVideo/descriptions/subtitle';
+import { paramName, videoModels } from '../../nodes/MuviVideo/models';
+import { findModel } from '../helpers/catalog';
+import { imageModels } from '../../nodes/MuviVideo/models';
+import { formatUsd as exactUsd } from '../../nodes/muviClient/money';
+import { priceLabel } from '../../nodes/MuviVideo/descriptions/priceText';
 import type { CatalogModel, ImageModel, VideoModel } from '../../nodes/MuviVideo/models/types';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
-import { estimateCostMicroCents } from '../../nodes/MuviVideo/shared/cost';
+import { estimateCostMicroCents } from '../../nodes/MuviVideo/models/cost';
 import { nodeTypes } from '../helpers/engine';
 
 const nodeType = new MuviVideo();

@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
-import { MUVI_ERROR_GUIDE, muviApiError } from '../../nodes/MuviVideo/shared/errors';
+import { MUVI_ERROR_GUIDE, muviApiError } from '../../nodes/muviClient/errors';
 
 const node = { id: '1', name: 'Muvi Video', type: 'n8n-nodes-muvi.muviVideo', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
 

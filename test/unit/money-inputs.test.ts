@@ -1,6 +1,6 @@
-import { scrubSecrets, scrubText } from '../../nodes/MuviVideo/shared/secrets';
-import { describeJobs, inputFingerprint } from '../../nodes/MuviVideo/shared/ledger';
-import { parseFlag, parseNonNegative } from '../../nodes/MuviVideo/shared/validation';
+import { scrubSecrets, scrubText } from '../../nodes/muviClient/secrets';
+import { describeJobs, inputFingerprint } from '../../nodes/MuviVideo/engine/ledger';
+import { parseFlag, parseNonNegative } from '../../nodes/MuviVideo/engine/validation';
 
 describe('values from sheets and forms', () => {
 	test.each([
@@ -69,7 +69,7 @@ describe('the job ledger', () => {
 
 describe('the job ledger on n8n 1.x (no this.customData: $execution.customData of the data proxy)', () => {
 	test('records the job there and finds it again for a retry with the same input', async () => {
-		const { JobLedger } = await import('../../nodes/MuviVideo/shared/ledger');
+		const { JobLedger } = await import('../../nodes/MuviVideo/engine/ledger');
 		const saved: Record<string, string> = {};
 		const customData = { set: (k: string, v: string) => (saved[k] = v), setAll: () => undefined, get: (k: string) => saved[k], getAll: () => ({ ...saved }) };
 		const logged: string[] = [];

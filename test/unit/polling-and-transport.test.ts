@@ -1,6 +1,6 @@
-import { normalizeJob } from '../../nodes/MuviVideo/shared/output';
-import { nextPollDelayMs } from '../../nodes/MuviVideo/shared/wait';
-import { errorInfo, networkFailure, unwrap } from '../../nodes/MuviVideo/shared/transport';
+import { normalizeJob } from '../../nodes/muviClient/jobs';
+import { nextPollDelayMs } from '../../nodes/MuviVideo/engine/poll';
+import { errorInfo, networkFailure, unwrap } from '../../nodes/muviClient/transport';
 
 describe('poll schedule', () => {
 	const t0 = 1_000_000;

@@ -3,11 +3,12 @@
  * execution, against the fake Muvi API: what it answers the caller and whether it resumes.
  * (The same flows run in a real n8n over https in test/e2e/04-wait-webhook.test.ts.)
  */
-import type { IDataObject, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 import { createHmac } from 'node:crypto';
 
-import { encodeBatch, recordKey, resumeOnMuviWebhook, type WaitingJob } from '../../nodes/MuviVideo/shared/resumeWebhook';
-import { DEFAULT_TOLERANCE_SECONDS } from '../../nodes/MuviVideoTrigger/signature';
+import { resumeOnMuviWebhook } from '../../nodes/MuviVideo/engine/resume';
+import { saveBatch, type WaitingJob } from '../../nodes/MuviVideo/engine/webhookWait';
+import { DEFAULT_TOLERANCE_SECONDS } from '../../nodes/webhooks/signature';
 import { startFakeMuvi, type FakeMuvi } from '../fake-muvi/server';
 
 const SECRET = 'whsec_handler_test';
@@ -41,7 +42,8 @@ let executionCounter = 0;
 function call(jobs: WaitingJob[], body: IDataObject, headers: Record<string, string>, executionId = `e${++executionCounter}`) {
 	const raw = JSON.stringify(body);
 	const metadata: Record<string, string> = {};
-	encodeBatch(jobs)!.forEach((v, i) => (metadata[recordKey(NODE.name, i)] = v));
+	const customData = { set: (key: string, value: string) => void (metadata[key] = value), get: (key: string) => metadata[key] };
+	if (!saveBatch({ getNode: () => NODE, customData } as unknown as IExecuteFunctions, jobs)) throw new Error('the batch did not fit');
 	const answer: { status?: number; body?: unknown } = {};
 	const res = {
 		headersSent: false,

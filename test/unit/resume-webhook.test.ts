@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import {
+	batchEntries,
 	chooseWaitMode,
-	decodeBatch,
-	encodeBatch,
 	isPublicHttps,
+	jobsOfEntries,
 	recordKey,
 	resumeUrlOf,
 	saveBatch,
 	type WaitingJob,
-} from '../../nodes/MuviVideo/shared/resumeWebhook';
+} from '../../nodes/MuviVideo/engine/webhookWait';
 
 const node = { id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Muvi Video', typeVersion: 2 } as INode;
 
@@ -94,21 +94,24 @@ describe("the batch in the execution's custom data", () => {
 
 	test('round-trips item, job ID, cost, download and field', () => {
 		const jobs = [job(0), job(1, { costMicroCents: undefined }), job(2, { binaryPropertyName: 'video_1' })];
-		expect(decodeBatch(encodeBatch(jobs)!)).toEqual(jobs);
+		expect(jobsOfEntries(batchEntries(jobs)!)).toEqual(jobs);
 	});
 
 	test('values stay under 255 characters; a batch that would need more than 3 keys does not fit', () => {
-		const ten = Array.from({ length: 10 }, (_, i) => job(i));
-		const values = encodeBatch(ten)!;
+		const { ctx, metadata } = context('https://x.example.com/webhook-waiting/1');
+		expect(saveBatch(ctx, Array.from({ length: 10 }, (_, i) => job(i)))).toBe(true);
+		const values = Object.values(metadata);
 		expect(values.every((v) => v.length <= 255)).toBe(true);
 		expect(values.length).toBeLessThanOrEqual(3);
-		expect(encodeBatch(Array.from({ length: 40 }, (_, i) => job(i)))).toBeUndefined();
+		expect(jobsOfEntries(values.join(' ').split(' '))).toHaveLength(10);
+		expect(saveBatch(context('https://x.example.com/webhook-waiting/1').ctx, Array.from({ length: 40 }, (_, i) => job(i)))).toBe(false);
 	});
 
 	test('saved, then read back; a full custom data (n8n drops keys silently) is noticed', () => {
 		const { ctx, metadata } = context('https://x.example.com/webhook-waiting/1');
 		expect(saveBatch(ctx, [job(0), job(1)])).toBe(true);
-		expect(decodeBatch([metadata[recordKey('Muvi Video', 0)]])).toHaveLength(2);
+		expect(recordKey(ctx, 0)).toBe('muvi_wait_Muvi_Video');
+		expect(jobsOfEntries(metadata[recordKey(ctx, 0)].split(' '))).toHaveLength(2);
 
 		const full = context('https://x.example.com/webhook-waiting/1');
 		for (let i = 0; i < 10; i++) full.metadata[`other_${i}`] = 'x';
@@ -116,8 +119,8 @@ describe("the batch in the execution's custom data", () => {
 	});
 
 	test('an odd field name or job ID is refused rather than mangled', () => {
-		expect(encodeBatch([job(0, { binaryPropertyName: 'my video' })])).toBeUndefined();
-		expect(encodeBatch([job(0, { jobId: 'job x' })])).toBeUndefined();
+		expect(batchEntries([job(0, { binaryPropertyName: 'my video' })])).toBeUndefined();
+		expect(batchEntries([job(0, { jobId: 'job x' })])).toBeUndefined();
 	});
 });
 

@@ -5,8 +5,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { prepareSchemaInput, readInputSchema, schemaToMapperFields } from '../../nodes/MuviVideo/shared/schemaInput';
-import type { ModelInputSchema } from '../../nodes/MuviVideo/shared/schemaInput';
+import { readInputSchema } from '../../nodes/muviClient/catalog';
+import { schemaToMapperFields } from '../../nodes/MuviVideo/descriptions/customModel';
+import { prepareSchemaInput } from '../../nodes/MuviVideo/engine/schemaInput';
+import type { ModelInputSchema } from '../../nodes/muviClient/catalog';
 import { builtinModelSpecs } from '../fake-muvi/models';
 
 /** The schema exactly as the fake's `GET /v1/catalog/models/{slug}` publishes it. */

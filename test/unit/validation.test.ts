@@ -1,5 +1,5 @@
-import { findModel } from '../../nodes/MuviVideo/models';
-import { prepareModelInput } from '../../nodes/MuviVideo/shared/validation';
+import { findModel } from '../helpers/catalog';
+import { prepareModelInput } from '../../nodes/MuviVideo/engine/validation';
 
 const kling = findModel('kling/kling-3.0-standard/image-to-video')!;
 const motion = findModel('kling-plus/kling-3.0-pro/motion-control')!;

@@ -1,4 +1,3 @@
-import { priceLabel } from './priceLabel';
 import type { Capability, ModelField, PriceFactor, PriceFormula, VideoModel } from './types';
 
 /** How the dropdown names each capability, in the order the dropdown lists them within a model. */
@@ -67,7 +66,6 @@ export function defineModel(spec: ModelSpec): VideoModel {
 	return {
 		slug: spec.slug,
 		name: title,
-		optionName: `${title} · ${priceLabel(spec.price)}`,
 		series: spec.series,
 		provider: spec.provider,
 		capability,

@@ -1,60 +1,33 @@
+/**
+ * The Muvi model catalog (muvi-api.md §6): every video and image model as typed data, and the names
+ * the node derives from a model field. Everything model-specific in the node comes from here.
+ */
 import { alibabaWanModels } from './alibabaWan';
 import { bytedanceSeedanceModels } from './bytedanceSeedance';
-import { brandOf, capabilityRank } from './define';
+import { capabilityRank } from './define';
 import { fieldRank } from './fields';
 import { googleVeoModels } from './googleVeo';
+import { imageModels } from './image';
 import { klingModels } from './kling';
 import { klingPlusModels } from './klingPlus';
 import { minimaxHailuoModels } from './minimaxHailuo';
 import { openaiSoraModels } from './openaiSora';
+import { byMakerThenNewest } from './order';
 import { runwayModels } from './runway';
-import type { ModelField, VideoModel } from './types';
+import type { CatalogModel, ModelField, VideoModel } from './types';
 import { xaiModels } from './xai';
 
-export type { ModelField, VideoModel } from './types';
+export type { CatalogModel, ImageModel, ModelField, PriceFormula, VideoModel } from './types';
+export { DEFAULT_IMAGE_MODEL, imageModels } from './image';
 
-/** The value of the `model` option that lets a user type any slug and raw JSON input. */
+/** The value of the `model` option that lets a user type any slug. */
 export const CUSTOM_MODEL = 'custom';
+/** The parameters of "Other Model (by Slug)": the input given as catalog fields or as JSON, and which of the two. */
+export const CUSTOM_INPUT = 'customInput';
+export const CUSTOM_INPUT_MODE = 'customInputMode';
 
 /** What a new node starts with: the product's first model. */
 export const DEFAULT_MODEL = 'kling/kling-3.0-standard/image-to-video';
-
-/**
- * "Kling 2.6 Pro" < "Kling 3.0 Pro" < "Kling O1": text ignoring case, numbers by value. Not Intl:
- * creating a collator loads ICU data, about 15 ms of the node's load time.
- */
-function byText(a: string, b: string): number {
-	const pa = a.toLowerCase().match(/\d+|\D+/g) ?? [];
-	const pb = b.toLowerCase().match(/\d+|\D+/g) ?? [];
-	for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-		if (pa[i] === pb[i]) continue;
-		const numeric = /^\d/.test(pa[i]) && /^\d/.test(pb[i]);
-		return numeric ? Number(pa[i]) - Number(pb[i]) : pa[i] < pb[i] ? -1 : 1;
-	}
-	return pa.length - pb.length;
-}
-
-/**
- * How new a model is within its maker, from the version in its name: "Wan 2.7" 2.7, "Kling V2.6" 2.6,
- * "Runway Gen-4.5" 4.5. Kling's Omni line is numbered apart: O1 came out with Kling 2.6, O3 with 3.0.
- */
-export function generationOf(series: string): number {
-	const omni = /^Kling O(\d)\b/.exec(series);
-	if (omni) return omni[1] === '1' ? 2.6 : Number(omni[1]);
-	const version = /(\d+(?:\.\d+)?)/.exec(series);
-	return version ? Number(version[1]) : 0;
-}
-
-/** The dropdown's order (video and image models): maker, newest generation, name, route, capability. */
-export const byMakerThenNewest =
-	<M extends { provider: string; series: string; slug: string }>(capabilityRankOf: (m: M) => number) =>
-	(a: M, b: M): number =>
-		byText(brandOf(a.provider, a.series), brandOf(b.provider, b.series)) ||
-		generationOf(b.series) - generationOf(a.series) ||
-		byText(a.series, b.series) ||
-		byText(a.provider, b.provider) ||
-		capabilityRankOf(a) - capabilityRankOf(b) ||
-		byText(a.slug, b.slug);
 
 /**
  * Every model the dropdown offers: by maker as the names start (Alibaba, ByteDance, Google, Kling …),
@@ -75,9 +48,13 @@ export const videoModels: VideoModel[] = [
 	.map((m) => ({ ...m, fields: [...m.fields].sort((a, b) => fieldRank(a.apiName) - fieldRank(b.apiName)) }))
 	.sort(byMakerThenNewest((m) => capabilityRank(m.capability)));
 
-const bySlug = new Map(videoModels.map((m) => [m.slug, m]));
+/** Video and image models together: what the README table, the drift check and the cost guard know. */
+export const catalogModels: CatalogModel[] = [...videoModels, ...imageModels];
 
-export function findModel(slug: string): VideoModel | undefined {
+const bySlug = new Map<string, CatalogModel>(catalogModels.map((m) => [m.slug, m]));
+
+/** Any model of the catalog, video or image. */
+export function findCatalogModel(slug: string): CatalogModel | undefined {
 	return bySlug.get(slug);
 }
 
@@ -98,3 +75,8 @@ export function fieldDisplayName(field: ModelField): string {
 		.map((w) => (w === 'url' ? 'URL' : w === 'urls' ? 'URLs' : w.charAt(0).toUpperCase() + w.slice(1)))
 		.join(' ');
 }
+
+/** `imageUrl` → `imageUrlSource`: whether a URL field's value is a URL or an uploaded binary file. */
+export const sourceParam = (param: string) => `${param}Source`;
+/** `imageUrl` → `imageUrlBinaryProperty`: the binary property that holds the file for a URL field. */
+export const binaryPropertyParam = (param: string) => `${param}BinaryProperty`;

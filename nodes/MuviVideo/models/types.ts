@@ -123,11 +123,6 @@ export interface VideoModel {
 	slug: string;
 	/** brand, model, variant and capability, e.g. "Google Veo 3.1 Fast — Text to Video" (errors, outputs, README, subtitle) */
 	name: string;
-	/**
-	 * What the dropdown shows and filters on (n8n's dropdown matches typed text against it only): the
-	 * name and the exact base price, e.g. "Google Veo 3.1 Fast — Text to Video · $0.20/s".
-	 */
-	optionName: string;
 	/** the model's name without brand prefix or capability, e.g. "Veo 3.1 Fast" */
 	series: string;
 	/** the provider as Muvi names it, e.g. "Kling Plus" */

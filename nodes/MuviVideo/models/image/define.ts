@@ -1,6 +1,5 @@
 import { brandPrefix } from '../define';
 import { fieldRank } from '../fields';
-import { priceLabel } from '../priceLabel';
 import type { ImageCapability, ImageModel, ModelField, PriceFactor, PriceFormula } from '../types';
 
 /** How the dropdown names each image capability, in the order it lists them within a model. */
@@ -38,7 +37,6 @@ export function defineImageModel(spec: ImageModelSpec): ImageModel {
 	return {
 		slug: spec.slug,
 		name,
-		optionName: `${name} · ${priceLabel(spec.price)}`,
 		series: spec.series,
 		provider: spec.provider,
 		capability,

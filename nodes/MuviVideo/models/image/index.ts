@@ -1,5 +1,5 @@
-import { byMakerThenNewest, videoModels } from '../index';
-import type { CatalogModel, ImageModel } from '../types';
+import { byMakerThenNewest } from '../order';
+import type { ImageModel } from '../types';
 import { alibabaImageModels, pixelImageModels } from './alibabaPixel';
 import { googleImageModels } from './google';
 import { openaiImageModels } from './openai';
@@ -21,21 +21,3 @@ export const imageModels: ImageModel[] = [
 	...pixelImageModels,
 	...runwayImageModels,
 ].sort(byMakerThenNewest(imageCapabilityRank));
-
-/** Video and image models together: what the README table, the drift check and the cost guard know. */
-export const catalogModels: CatalogModel[] = [...videoModels, ...imageModels];
-
-const bySlug = new Map<string, CatalogModel>(catalogModels.map((m) => [m.slug, m]));
-
-export function findImageModel(slug: string): ImageModel | undefined {
-	const m = bySlug.get(slug);
-	return m?.output === 'image' ? (m as ImageModel) : undefined;
-}
-
-/** Any model of the catalog, video or image. */
-export function findCatalogModel(slug: string): CatalogModel | undefined {
-	return bySlug.get(slug);
-}
-
-/** Whether a model's job produces images. */
-export const isImageModel = (m: CatalogModel): m is ImageModel => m.output === 'image';

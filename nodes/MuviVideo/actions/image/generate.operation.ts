@@ -1,0 +1,9 @@
+import { description as videoGenerate, execute } from '../video/generate.operation';
+import { forImages } from './imageWording';
+
+/**
+ * Image → Generate: Video → Generate's parameters and run (checks, cost guard, one submit per item,
+ * waiting); each output image becomes its own binary property (`data`, `data_1` …).
+ */
+export const description = videoGenerate.map(forImages);
+export { execute };

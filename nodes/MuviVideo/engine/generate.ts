@@ -1,0 +1,177 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { inTurn } from '../../muviClient/inTurn';
+import { normalizeJob } from '../../muviClient/jobs';
+import { microCentsToUsd } from '../../muviClient/money';
+import { throwIfStopped } from '../../muviClient/stop';
+import { getBaseUrl } from '../../muviClient/transport';
+import { finishedJobItem, jobAfterWait } from './finishedJob';
+import { ItemLoop, NotActedOn } from './itemLoop';
+import { planJob, type JobPlan } from './jobRequest';
+import { describeJobs, inputFingerprint, JobLedger, possibleJobsOf, UNKNOWN_JOB, type JobRecord } from './ledger';
+import { pollUntilFinished } from './poll';
+import { submitJob } from './submit';
+import { uploadChecked } from './upload';
+import { saveBatch, settleWaitMode } from './webhookWait';
+
+/** Each run's submits queue under their own key: one at a time, in item order. */
+let generateRuns = 0;
+
+/**
+ * Generate (video and image) on the item loop, so the whole batch is in one place:
+ * 1. every item is checked (fields, files, cost limit, switches) and the wait mode settled before
+ *    anything is sent;
+ * 2. items are submitted one after the other, each only once: a job this run already submitted for
+ *    the same input (n8n's Retry On Fail, the editor's Retry) is attached to, not paid again; a
+ *    failure without Continue On Fail stops further submits;
+ * 3. the jobs are waited for side by side (Poll), or the execution waits for Muvi's webhooks.
+ * When the node fails after paying, its error lists every job of the run. A Stop ends it at once.
+ */
+export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const node = this.getNode();
+	const loop = await ItemLoop.check(this, async (i) => await planJob(this, i));
+	const webhookMode = await settleWaitMode(this, loop.plans);
+	const { signal } = loop;
+	const ledger = JobLedger.open(this);
+	const account = await getBaseUrl(this);
+	const submitQueue = `muvi-generate-${++generateRuns}`;
+	const jobOf = (i: number) => ledger.jobOf(i);
+
+	/** Submits the item, or attaches it to the job an earlier try of this run submitted for the same input. */
+	const submitOnce = async (plan: JobPlan, fingerprint: string): Promise<{ record: JobRecord; attached: boolean }> => {
+		const i = plan.itemIndex;
+		const earlier = ledger.find(i, fingerprint);
+		if (earlier?.jobId === UNKNOWN_JOB) throw mayExistAlready(i);
+		if (earlier) return { record: earlier, attached: true };
+		if (loop.failed) throw new NotActedOn();
+		throwIfStopped(signal);
+		const input = plan.body.input as IDataObject;
+		for (const { field, files } of plan.checkedFiles) {
+			const urls: string[] = [];
+			for (const file of files) urls.push((await uploadChecked(this, file, i, signal)).fileUrl);
+			input[field.apiName] = field.kind === 'urlList' ? urls : urls[0];
+		}
+		throwIfStopped(signal);
+		if (loop.failed) throw new NotActedOn();
+		const submittedAt = Date.now();
+		const answer = await submitJob(this, { body: plan.body, itemIndex: i, budgetMs: Math.max(1000, plan.timeoutMs), signal });
+		const summary = normalizeJob({ ...answer, model: answer.model ?? plan.body.model, status: answer.status ?? 'pending' });
+		if (plan.estimate !== undefined) {
+			summary.estimatedCostUsd = microCentsToUsd(plan.estimate);
+			summary.estimatedCostMicroCents = plan.estimate;
+		}
+		const record: JobRecord = {
+			itemIndex: i,
+			jobId: String(summary.jobId),
+			fingerprint,
+			status: String(summary.status),
+			costMicroCents: typeof summary.costMicroCents === 'number' ? summary.costMicroCents : undefined,
+			submittedAt,
+			summary,
+		};
+		ledger.record(record);
+		return { record, attached: false };
+	};
+
+	/** An earlier try lost the answer to this item's submit: sending it again could pay twice. */
+	const mayExistAlready = (itemIndex: number) =>
+		new NodeOperationError(node, `Item ${itemIndex + 1}: an earlier try's submit may have created a job; not sent again`, {
+			itemIndex,
+			description:
+				"The answer to that submit was lost, so a job may exist and be paid. Check your recent jobs (Muvi dashboard, or this node: Job → Get Many); to submit the item anyway, run the workflow again (a new execution).",
+		});
+
+	/** Polls one submitted job until it is done; the item of the finished job, with its files. */
+	const finish = async (plan: JobPlan, record: JobRecord, attached: boolean): Promise<INodeExecutionData> => {
+		const i = plan.itemIndex;
+		const finished = await pollUntilFinished(this, {
+			jobId: record.jobId,
+			submittedAt: record.submittedAt,
+			estimatedCompletionTime: attached ? undefined : record.summary.estimatedCompletionTime,
+			timeoutMs: plan.timeoutMs,
+			deadlineAt: attached ? Date.now() + plan.timeoutMs : undefined,
+			itemIndex: i,
+			signal,
+		});
+		const job = jobAfterWait(record.summary, finished);
+		ledger.update(i, { status: String(job.status), ...(typeof job.costMicroCents === 'number' ? { costMicroCents: job.costMicroCents } : {}) });
+		const download = plan.download && !loop.failed;
+		return await finishedJobItem(this, job, { download, binaryPropertyName: plan.binaryPropertyName, failedAsItem: loop.continueOnFail, signal }, i);
+	};
+
+	await loop.act(
+		async (plan, i) => {
+			const fingerprint = inputFingerprint(account, {
+				...plan.body,
+				files: plan.checkedFiles.map(({ field, files }) => [field.apiName, files.map((f) => [f.fileName, f.size, f.mimeType])]),
+			});
+			try {
+				// submits go out one at a time, in item order; waiting happens side by side
+				const { record, attached } = await inTurn(submitQueue, async () => {
+					try {
+						return await submitOnce(plan, fingerprint);
+					} catch (caught) {
+						// a failed submit (without Continue On Fail) stops the submits after it before they are sent
+						const error = caught as Error;
+						loop.fail(error);
+						throw error;
+					}
+				});
+				if (!plan.wait || webhookMode) return { json: record.summary, pairedItem: { item: i } };
+				return await finish(plan, record, attached);
+			} catch (caught) {
+				const error = caught as Error;
+				const possible = possibleJobsOf(error);
+				if (possible) ledger.notePossibleJob(i, fingerprint, possible);
+				throw error;
+			}
+		},
+		{ order: 'parallel', jobOf },
+	);
+
+	if (webhookMode && loop.failures.length === 0 && !loop.stopped) {
+		const submitted = loop.plans.map((p) => (p ? ledger.jobOf(p.itemIndex) : undefined));
+		const allSubmitted = submitted.every((r, i) => r !== undefined && loop.results[i][0]?.json.error === undefined);
+		const batch = allSubmitted
+			? (submitted as JobRecord[]).map((r, i) => {
+					const plan = loop.plans[i] as JobPlan;
+					return { itemIndex: r.itemIndex, jobId: r.jobId, costMicroCents: r.costMicroCents, download: plan.download, binaryPropertyName: plan.binaryPropertyName };
+				})
+			: [];
+		if (allSubmitted && saveBatch(this, batch)) {
+			const timeoutMs = Math.max(...loop.plans.map((p) => (p as JobPlan).timeoutMs));
+			this.logger.info(
+				`Muvi Video: node "${node.name}" waits for Muvi's webhook for ${batch.length} job(s) (${batch.map((b) => b.jobId).join(', ')}), at most ${Math.round(timeoutMs / 1000)} s (execution ${this.getExecutionId()})`,
+			);
+			await this.putExecutionToWait(new Date(Date.now() + timeoutMs));
+			return loop.output();
+		}
+		// the batch cannot be kept for webhook(): the jobs are paid and running, so poll them here instead
+		this.logger.info(`Muvi Video: node "${node.name}" polls its job(s): the batch could not be kept in the execution's custom data for the webhook`);
+		await loop.act(async (plan, i) => await finish(plan, submitted[i] as JobRecord, false), {
+			order: 'parallel',
+			jobOf,
+			only: (i) => submitted[i] !== undefined && loop.results[i][0]?.json.error === undefined,
+		});
+	}
+
+	const lost = loop.failures.flatMap(({ itemIndex, error }) => {
+		const candidates = possibleJobsOf(error);
+		return candidates ? [`item ${itemIndex + 1}: a job may exist (answer lost${candidates.length ? `; candidates ${candidates.join(', ')}` : ''})`] : [];
+	});
+	const lostNote = lost.length ? ` ${lost.join('; ')}.` : '';
+	return loop.output({
+		stopped: () => {
+			const jobs = ledger.jobs();
+			return new NodeOperationError(node, `Stopped: ${jobs.length} Muvi job${jobs.length === 1 ? ' was' : 's were'} submitted before the stop`, {
+				description: `Nothing more was sent to Muvi after the stop.${describeJobs(jobs)}${lostNote}`,
+			});
+		},
+		failure: (error: Error & { description?: unknown }) => {
+			const list = describeJobs(ledger.jobs());
+			if (list) error.description = `${typeof error.description === 'string' ? error.description : ''}${list}`.trim();
+			return error;
+		},
+	});
+}

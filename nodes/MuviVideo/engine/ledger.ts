@@ -1,0 +1,183 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+
+import { formatUsd } from '../../muviClient/money';
+import { ExecutionStore } from './executionStore';
+
+/** One paid (or possibly paid) job of a node's run, by item. */
+export interface JobRecord {
+	itemIndex: number;
+	jobId: string;
+	/** the fingerprint of the item's input when the job was submitted */
+	fingerprint: string;
+	status: string;
+	costMicroCents?: number;
+	/** when the job was submitted (ms) */
+	submittedAt: number;
+	/** the submit's answer as the node outputs it */
+	summary: IDataObject;
+}
+
+/** A fingerprint of what an item asks Muvi to do: the same input on the same account means the same job. */
+export function inputFingerprint(account: string, request: IDataObject): string {
+	return createHash('sha256').update(JSON.stringify({ account, ...request })).digest('hex');
+}
+
+/** Jobs of each node run in this process, by execution, node and run index (bounded, oldest dropped first). */
+const runs = new Map<string, Map<number, JobRecord>>();
+const RUNS_MAX = 2000;
+
+/** Where the jobs are kept in the execution's custom data: at most 4 keys per node. */
+const STORE_PREFIX = 'muvi_jobs';
+const STORE_PARTS = 4;
+/** `#<item>[r<run>]=<jobId>/<fingerprint>`; `?` for a job ID stands for "a job may exist" (answer lost) */
+const ENTRY = /^#(\d+)(?:r(\d+))?=([A-Za-z0-9_.:-]+|\?)\/([0-9a-f]{8})$/;
+/** The job ID of an item whose submit may have created a job (its answer was lost). */
+export const UNKNOWN_JOB = '?';
+
+/**
+ * A submit whose outcome is unknown (the body may have reached Muvi): the jobs it may have created,
+ * from Muvi's job list, by the error that reports it.
+ */
+const possibleJobs = new WeakMap<Error, string[]>();
+
+export function notePossibleJobs(error: Error, candidates: string[]): void {
+	possibleJobs.set(error, candidates);
+}
+
+export function possibleJobsOf(error: unknown): string[] | undefined {
+	return error instanceof Error ? possibleJobs.get(error) : undefined;
+}
+
+/**
+ * The node's record of the jobs it submitted in this run. n8n's Retry On Fail runs the node again in
+ * the same execution with the same run index: an item whose input is unchanged is attached to its
+ * job instead of being submitted again. Each job is also logged (n8n's logger, with execution and
+ * item) and written to the execution's custom data, which n8n saves with failed and stopped
+ * executions too, and which an editor Retry of the execution carries over.
+ */
+export class JobLedger {
+	private readonly records: Map<number, JobRecord>;
+	private readonly store: ExecutionStore;
+
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly runIndex: number,
+		key: string,
+	) {
+		let records = runs.get(key);
+		if (!records) {
+			records = new Map();
+			runs.set(key, records);
+			if (runs.size > RUNS_MAX) runs.delete(runs.keys().next().value as string);
+		}
+		this.records = records;
+		this.store = new ExecutionStore(ctx, STORE_PREFIX, STORE_PARTS);
+	}
+
+	static open(ctx: IExecuteFunctions): JobLedger {
+		const node = ctx.getNode();
+		let runIndex = 0;
+		try {
+			runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex) || 0;
+		} catch {
+			// no proxy outside a real run: run 0
+		}
+		return new JobLedger(ctx, runIndex, `${ctx.getExecutionId() ?? ''}\n${node.id ?? node.name}\n${runIndex}`);
+	}
+
+	/** The job an earlier try of this run submitted for this item with this same input. */
+	find(itemIndex: number, fingerprint: string): JobRecord | undefined {
+		const known = this.records.get(itemIndex);
+		if (known) return known.fingerprint === fingerprint ? known : undefined;
+		const saved = this.savedJobs().find((s) => s.itemIndex === itemIndex && s.runIndex === this.runIndex);
+		if (!saved || !fingerprint.startsWith(saved.fingerprint8)) return undefined;
+		const record: JobRecord = {
+			itemIndex,
+			jobId: saved.jobId,
+			fingerprint,
+			status: saved.jobId === UNKNOWN_JOB ? 'unknown' : 'submitted earlier',
+			submittedAt: Date.now(),
+			summary: { jobId: saved.jobId, status: 'pending' },
+		};
+		this.records.set(itemIndex, record);
+		return record;
+	}
+
+	/** A job was just created: kept in memory, logged and written to the execution's custom data. */
+	record(record: JobRecord): void {
+		this.records.set(record.itemIndex, record);
+		const node = this.ctx.getNode();
+		const cost = record.costMicroCents !== undefined ? `, ${formatUsd(record.costMicroCents)} (${record.costMicroCents} micro-cents)` : '';
+		this.ctx.logger.info(
+			`Muvi job ${record.jobId} submitted by node "${node.name}" for item ${record.itemIndex + 1} (execution ${this.ctx.getExecutionId()}, workflow ${String(this.ctx.getWorkflow().id ?? '')}${cost})`,
+			{ executionId: this.ctx.getExecutionId(), nodeName: node.name, itemIndex: record.itemIndex, jobId: record.jobId },
+		);
+		this.save();
+	}
+
+	/**
+	 * A submit whose answer was lost: the job may exist. Kept like a job (so no retry sends the item
+	 * again) and logged with the candidates from Muvi's job list.
+	 */
+	notePossibleJob(itemIndex: number, fingerprint: string, candidates: string[]): void {
+		if (!this.records.has(itemIndex)) {
+			this.records.set(itemIndex, { itemIndex, jobId: UNKNOWN_JOB, fingerprint, status: 'unknown', submittedAt: Date.now(), summary: {} });
+			this.save();
+		}
+		const node = this.ctx.getNode();
+		this.ctx.logger.warn(
+			`Muvi job may exist for item ${itemIndex + 1} of node "${node.name}" (execution ${this.ctx.getExecutionId()}): the submit's answer was lost; candidates from Muvi's job list: ${candidates.join(', ') || 'none seen yet'}`,
+			{ executionId: this.ctx.getExecutionId(), nodeName: node.name, itemIndex, candidates },
+		);
+	}
+
+	update(itemIndex: number, patch: Partial<Pick<JobRecord, 'status' | 'costMicroCents'>>): void {
+		const record = this.records.get(itemIndex);
+		if (record) Object.assign(record, patch);
+	}
+
+	jobOf(itemIndex: number): JobRecord | undefined {
+		return this.records.get(itemIndex);
+	}
+
+	/** Every job of this run, in item order (not the submits whose answer was lost). */
+	jobs(): JobRecord[] {
+		return this.allRecords().filter((r) => r.jobId !== UNKNOWN_JOB);
+	}
+
+	private allRecords(): JobRecord[] {
+		return [...this.records.values()].sort((a, b) => a.itemIndex - b.itemIndex);
+	}
+
+	private savedJobs(): Array<{ itemIndex: number; runIndex: number; jobId: string; fingerprint8: string }> {
+		return this.store.load().flatMap((entry) => {
+			const m = ENTRY.exec(entry);
+			return m ? [{ itemIndex: Number(m[1]) - 1, runIndex: Number(m[2] ?? 0), jobId: m[3], fingerprint8: m[4] }] : [];
+		});
+	}
+
+	/**
+	 * Writes the run's jobs as `#<item>[r<run>]=<jobId>/<fingerprint>` entries, merged with what other
+	 * runs of the node saved. What does not fit stays in n8n's log.
+	 */
+	private save(): void {
+		const entry = (itemIndex: number, runIndex: number, jobId: string, fingerprint8: string) =>
+			`#${itemIndex + 1}${runIndex ? `r${runIndex}` : ''}=${jobId}/${fingerprint8}`;
+		const entries = new Map<string, string>();
+		for (const s of this.savedJobs()) entries.set(`${s.itemIndex}:${s.runIndex}`, entry(s.itemIndex, s.runIndex, s.jobId, s.fingerprint8));
+		for (const r of this.allRecords()) entries.set(`${r.itemIndex}:${this.runIndex}`, entry(r.itemIndex, this.runIndex, r.jobId, r.fingerprint.slice(0, 8)));
+		this.store.save([...entries.values()]);
+	}
+}
+
+/** The jobs of a run in words, for an error: item, job ID, status and cost, and how to collect them. */
+export function describeJobs(jobs: JobRecord[]): string {
+	if (jobs.length === 0) return '';
+	const lines = jobs.map((j) => {
+		const cost = j.costMicroCents !== undefined ? `, ${formatUsd(j.costMicroCents)}` : '';
+		const refunded = j.status === 'failed' || j.status === 'cancelled' ? ' (refunded)' : '';
+		return `item ${j.itemIndex + 1}: ${j.jobId} (${j.status}${refunded}${cost})`;
+	});
+	return ` Jobs of this run: ${lines.join('; ')}. They were paid and keep running at Muvi: collect each with Job → Wait for Completion and its job ID (a retry of this node in the same execution attaches to them instead of paying again).`;
+}
