@@ -40,7 +40,7 @@ export class MuviApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				"Optional. Used by the Muvi Video Trigger to check that webhooks really come from Muvi; copy it from the webhook settings in the Muvi dashboard.",
+				"Optional. Checks that webhooks really come from Muvi, for the Muvi Video Trigger and for the Muvi Video node's Wait Mode \"Muvi Webhook\"; copy it from the webhook settings in the Muvi dashboard.",
 		},
 	];
 

@@ -52,7 +52,13 @@ export function normalizeJob(raw: IDataObject): IDataObject {
 	}
 	if (raw.estimatedCompletionTime !== undefined) job.estimatedCompletionTime = raw.estimatedCompletionTime;
 	const videoUrl = firstOutputUrl(raw);
+	// kept for image jobs too (node versions 1 and 2 output it); imageUrl and imageUrls say what it is
 	if (videoUrl) job.videoUrl = videoUrl;
+	const images = Array.isArray(outputs) ? (outputs as IDataObject[]).filter((o) => o && o.type === 'image' && typeof o.url === 'string').map((o) => o.url as string) : [];
+	if (images.length > 0) {
+		job.imageUrl = images[0];
+		job.imageUrls = images;
+	}
 	if (outputs) job.outputs = outputs;
 	const thumb = first.thumbnail ?? first.thumbnailUrl;
 	if (typeof thumb === 'string') job.thumbnailUrl = thumb;

@@ -172,6 +172,20 @@ describe('the editor in Chromium', () => {
 		await shot('estimate 10 s with sound');
 	});
 
+	test('Max Cost takes a price to the hundredth of a cent ($0.2412) and keeps it', async () => {
+		const input = parameter('maxCostUsd').locator('input').first();
+		await input.scrollIntoViewIfNeeded();
+		expect(await input.inputValue()).toBe('2.5');
+		await input.fill('0.2412');
+		await input.press('Tab');
+		await expectEventually(() => input.inputValue(), '0.2412');
+		await shot('max cost 0.2412');
+		// back to the default, so the steps below price the same node as before
+		await input.fill('2.5');
+		await input.press('Tab');
+		await expectEventually(() => input.inputValue(), '2.5');
+	});
+
 	test('fields change with the model and nothing stale stays; the model list filters by maker', async () => {
 		const kling = await labelTexts();
 		expect(kling).toEqual(expect.arrayContaining(['Model', 'Prompt', 'Image Source', 'Image URL', 'Duration', 'Generate Sound', 'Estimated Cost']));

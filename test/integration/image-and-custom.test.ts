@@ -72,6 +72,8 @@ describe('Image → Generate', () => {
 			maxCostUsd: 0.2,
 		});
 		expect(error?.message).toBe('Item 1: The estimated cost $0.2412 (241,200 micro-cents) is above Max Cost $0.20');
+		// remedies an image model has: no duration or sound
+		expect((error as { description?: string }).description).toMatch(/choose a lower resolution, fewer images or a cheaper model/);
 		expect(submits()).toHaveLength(0);
 	});
 });

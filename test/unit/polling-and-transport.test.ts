@@ -53,6 +53,19 @@ describe('reading answers', () => {
 			costUsd: 0.48,
 		});
 	});
+
+	test('an image job says imageUrl and imageUrls (videoUrl stays, as node versions 1 and 2 output it)', () => {
+		const job = normalizeJob({
+			jobId: 'j',
+			status: 'completed',
+			outputs: [
+				{ url: 'https://cdn/a.png', type: 'image' },
+				{ url: 'https://cdn/b.png', type: 'image' },
+			],
+		});
+		expect(job).toMatchObject({ imageUrl: 'https://cdn/a.png', imageUrls: ['https://cdn/a.png', 'https://cdn/b.png'], videoUrl: 'https://cdn/a.png' });
+		expect(normalizeJob({ jobId: 'j', status: 'completed', output: 'https://cdn/x.mp4' })).not.toHaveProperty('imageUrl');
+	});
 });
 
 describe('network failures', () => {

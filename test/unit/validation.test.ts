@@ -1,4 +1,4 @@
-import { findModel } from '../helpers/catalog';
+import { findImageModel, findModel } from '../helpers/catalog';
 import { prepareModelInput } from '../../nodes/MuviVideo/engine/validation';
 
 const kling = findModel('kling/kling-3.0-standard/image-to-video')!;
@@ -6,6 +6,14 @@ const motion = findModel('kling-plus/kling-3.0-pro/motion-control')!;
 const good = { prompt: 'a cat', image_url: 'https://example.com/cat.jpg', aspect_ratio: '16:9', duration: '5', has_sound: 'false' };
 
 describe('input validation before any request', () => {
+	test('a number range names the values the API accepts, and the value that sends nothing', () => {
+		const runway = findImageModel('runway/gen-4-image/text-to-image')!;
+		const result = prepareModelInput(runway, { prompt: 'a cat', diversity: 7 });
+		expect(result.problem?.message).toMatch(/"Diversity" \(diversity\) of .* must be between 1 and 5, or 0 to let the model decide \(nothing is sent\)$/);
+		expect(prepareModelInput(runway, { prompt: 'a cat', diversity: 0 }).input).not.toHaveProperty('diversity');
+		expect(prepareModelInput(runway, { prompt: 'a cat', diversity: '3' }).input).toMatchObject({ diversity: 3 });
+	});
+
 	test('a valid input comes back in the API types', () => {
 		expect(prepareModelInput(kling, good)).toEqual({ input: good });
 	});

@@ -68,7 +68,8 @@ export const maxCostOption: INodeProperties = {
 	name: 'maxCostUsd',
 	type: 'number',
 	default: 1,
-	typeOptions: { minValue: 0, numberPrecision: 2 },
+	// no numberPrecision: n8n would round what is typed to it, and a price can need every decimal of a micro-cent ($0.2412)
+	typeOptions: { minValue: 0 },
 	description:
 		"Refuse to submit an item whose estimated cost is higher than this, in US dollars. Muvi's actual charge can be lower after account discounts.",
 };

@@ -153,6 +153,10 @@ export interface JobPlan extends JobRequest {
 	timeoutMs: number;
 }
 
+/** Whether the item asks for images (an image model, or Other Model under the Image resource): the remedies differ. */
+const makesImages = (request: JobRequest, param: ParamReader) =>
+	request.model ? request.model.output === 'image' : param('resource', 'video') === 'image';
+
 /** A yes/no parameter that may come from an expression ("true"/"false" from a sheet). */
 function flagParam(node: INode, itemIndex: number, param: ParamReader, name: string, label: string, fallback: boolean): boolean {
 	const raw = param(name, fallback);
@@ -226,7 +230,7 @@ export async function planJob(ctx: IExecuteFunctions, itemIndex: number): Promis
 			itemIndex,
 			verdict.message,
 			verdict.reason === 'overLimit'
-				? `Raise Max Cost (USD)${version2 ? '' : ' in Options'}, or choose a shorter duration, no sound, fewer images or a cheaper model.`
+				? `Raise Max Cost (USD)${version2 ? '' : ' in Options'}, or choose ${makesImages(request, param) ? 'a lower resolution, fewer images' : 'a shorter duration, no sound, a lower resolution'} or a cheaper model.`
 				: verdict.hint.replace(/^Nothing was submitted\. /, ''),
 		);
 	// Muvi's figure replaces a local one the guard does not trust (motion transfer's assumed 5 s)

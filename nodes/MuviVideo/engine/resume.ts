@@ -4,7 +4,7 @@ import { inTurn } from '../../muviClient/inTurn';
 import { FINAL_STATUSES, readJob } from '../../muviClient/jobs';
 import { CREDENTIAL_TYPE } from '../../muviClient/transport';
 import { verifyWebhookSignature } from '../../webhooks/signature';
-import { finishedJobItem, jobAfterWait } from './finishedJob';
+import { finishedJobItem, imageOutputs, jobAfterWait } from './finishedJob';
 import { microCentsToUsd } from '../../muviClient/money';
 import { loadBatch } from './webhookWait';
 
@@ -156,8 +156,9 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		} catch (caught) {
 			// Never throw from here (see above): the job finished, only its file is missing
 			const error = caught as Error & { description?: unknown };
-			this.logger.warn(`Muvi Video: could not download the video of job ${job.jobId} (node "${node.name}"): ${error.message}`);
-			const json: IDataObject = { ...result, error: `Could not download the video of job ${job.jobId}: ${error.message}` };
+			const files = imageOutputs(result).length > 0 ? 'images' : 'video';
+			this.logger.warn(`Muvi Video: could not download the ${files} of job ${job.jobId} (node "${node.name}"): ${error.message}`);
+			const json: IDataObject = { ...result, error: `Could not download the ${files} of job ${job.jobId}: ${error.message}` };
 			if (typeof error.description === 'string' && error.description) json.errorDescription = error.description;
 			items.push({ json, pairedItem: { item: job.itemIndex } });
 		}

@@ -56,6 +56,18 @@ function label(field: ModelField): string {
 	return `"${fieldDisplayName(field)}" (${paramName(field)})`;
 }
 
+/**
+ * The values a number field takes, in words: "between 1 and 5, or 0 to let the model decide (nothing
+ * is sent)". A field's "not set" value (its emptyValue) is not one of the values the API accepts.
+ */
+function rangeText(field: ModelField): string {
+	const unset = field.emptyValue;
+	const min = unset !== undefined && unset === field.min && field.kind === 'integer' ? unset + 1 : field.min;
+	const range =
+		min !== undefined && field.max !== undefined ? `between ${min} and ${field.max}` : min !== undefined ? `${min} or more` : `at most ${field.max}`;
+	return unset === undefined ? range : `${range}, or ${unset} to let the model decide (nothing is sent)`;
+}
+
 function enumValues(field: ModelField): string[] {
 	return (field.options ?? []).map((o) => (typeof o === 'string' ? o : o.value));
 }
@@ -129,7 +141,7 @@ function coerce(field: ModelField, value: unknown, model: CatalogModel): unknown
 			if (typeof value === 'boolean' || !Number.isFinite(num) || (field.kind === 'integer' && !Number.isInteger(num)))
 				throw problem(field.apiName, `${where} must be ${field.kind === 'integer' ? 'a whole number' : 'a number'}`, `Got ${JSON.stringify(value)}.`);
 			if ((field.min !== undefined && num < field.min) || (field.max !== undefined && num > field.max))
-				throw problem(field.apiName, `${where} must be between ${field.min} and ${field.max}`, `Got ${num}.`);
+				throw problem(field.apiName, `${where} must be ${rangeText(field)}`, `Got ${num}.`);
 			return num;
 		}
 		case 'json': {
