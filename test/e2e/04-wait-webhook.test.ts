@@ -252,7 +252,7 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 		expect(runOf(final, 'Muvi Video')!.at(-1).data.main[0].map((i: any) => i.json.jobId)).toEqual(run.jobIds);
 	});
 
-	test('a dropped webhook: at the Timeout n8n resumes the node without running it; the job ID stays in the execution\'s custom data', async () => {
+	test('a dropped webhook: at the Timeout the item says the job is paid and running, with its job ID and an error', async () => {
 		const run = await startRun(flows.short, ['e2e wait dropped']);
 		// Muvi's delivery never arrives (the sender trusts another certificate and gives up at once)
 		fake.setOptions({ webhookCa: 'not a certificate', webhookMaxAttempts: 1 });
@@ -265,8 +265,12 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 				return e.status !== 'waiting' && e.status !== 'running' ? e : undefined;
 			}, 200_000);
 			const items = runOf(done, 'After')![0].data.main[0];
-			// the node's input passed through: no job fields
-			expect(items[0].json).toEqual({ prompt: 'e2e wait dropped' });
+			// n8n ends the wait without running the node and forwards what the node left as its input
+			expect(done.status).toBe('success');
+			expect(items).toHaveLength(1);
+			expect(items[0].json).toMatchObject({ jobId: run.jobIds[0], outcome: 'running', refundedUsd: 0 });
+			expect(items[0].json.netCostUsd).toBe(items[0].json.costUsd);
+			expect(String(items[0].json.error)).toMatch(new RegExp(`^Muvi's webhook did not report job ${run.jobIds[0]} finished within the Timeout \\(5 seconds; .*it is paid and may still be rendering\\. Collect it with Job → Wait for Completion`));
 			const custom = JSON.stringify(done.customData ?? {});
 			expect(custom).toContain(run.jobIds[0]);
 		} finally {

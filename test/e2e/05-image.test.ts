@@ -151,7 +151,7 @@ describe('Other Model (by Slug): typed fields in the editor', () => {
 describe('Image → Generate: money shown exactly', () => {
 	test('Nano Banana Pro at 4k ($0.2412) under Max Cost $0.2411: refused with two different amounts and image remedies; nothing is sent', async () => {
 		const since = await lastRequestId();
-		const run = await executeWorkflow('muviE2eImageMax');
+		const run = await executeWorkflow('muviE2eImageMaxC');
 		expect(run.execution.status).toBe('error');
 		const error = run.execution.data.resultData.error!;
 		expect(error.message).toBe('Item 1: The estimated cost $0.2412 (241,200 micro-cents) is above Max Cost $0.2411');

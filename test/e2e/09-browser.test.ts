@@ -172,6 +172,15 @@ describe('the editor in Chromium', () => {
 		await shot('estimate 10 s with sound');
 	});
 
+	test('a new node shows the spending limits: Max Cost, Max Total Cost and Max Cost per Execution', async () => {
+		const labels = await labelTexts();
+		expect(labels).toEqual(expect.arrayContaining(['Max Cost (USD)', 'Max Total Cost (USD)', 'Max Cost per Execution (USD)']));
+		const total = parameter('maxTotalCostUsd').locator('input').first();
+		await total.scrollIntoViewIfNeeded();
+		expect(await total.inputValue()).toBe('0');
+		await shot('new node spending limits');
+	});
+
 	test('Max Cost takes a price to the hundredth of a cent ($0.2412) and keeps it', async () => {
 		const input = parameter('maxCostUsd').locator('input').first();
 		await input.scrollIntoViewIfNeeded();
@@ -243,11 +252,16 @@ describe('the editor in Chromium', () => {
 		const table = await output.innerText();
 		expect(table).toMatch(/costUsd/);
 		expect(table).toMatch(/0\.42/);
-		await shot('run output table with costUsd');
-		// the table may be wider than the panel; the JSON view shows the field on screen
+		expect(table).toMatch(/outcome/);
+		expect(table).toMatch(/netCostUsd/);
+		await shot('run output table with costUsd, outcome and netCostUsd');
+		// the table may be wider than the panel; the JSON view shows the fields on screen
 		await output.locator('[data-test-id="radio-button-json"]').click();
 		await expectEventually(async () => String(/costUsd[\s\S]{0,20}?0\.42\b/.test(await output.innerText())), 'true');
-		await shot('run output json with costUsd');
+		const json = await output.innerText();
+		expect(json).toMatch(/outcome[\s\S]{0,10}?completed/);
+		expect(json).toMatch(/netCostUsd[\s\S]{0,20}?0\.42\b/);
+		await shot('run output json with costUsd, outcome and netCostUsd');
 		await output.locator('[data-test-id="radio-button-binary"]').click();
 		const view = output.locator('[data-test-id="ndv-view-binary-data"]');
 		await view.waitFor();

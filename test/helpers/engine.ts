@@ -21,6 +21,7 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IRun,
+	type IConnections,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
@@ -90,6 +91,8 @@ export interface RunOptions {
 	executionId?: string;
 	/** Stop: the engine's cancel signal fires when this one does */
 	abortSignal?: AbortSignal;
+	/** a second Muvi Video node after the first, in the same execution ("Muvi Video 2") */
+	then?: { parameters: IDataObject; typeVersion?: number; continueOnFail?: boolean };
 }
 
 export interface RunResult {
@@ -98,6 +101,10 @@ export interface RunResult {
 	items: INodeExecutionData[];
 	/** the node's error, when the node failed */
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+	/** the second node's output and error, when `then` was given */
+	then?: { items: INodeExecutionData[]; error?: RunResult['error'] };
+	/** the execution's custom data, as n8n saves it */
+	customData: Record<string, string>;
 }
 
 export interface AdditionalDataExtras {
@@ -182,7 +189,20 @@ export async function runMuviNode(options: RunOptions): Promise<RunResult> {
 			...(options.settings ?? {}),
 		},
 	];
-	const connections = { Start: { main: [[{ node: 'Muvi Video', type: 'main' as const, index: 0 }]] } };
+	const connections: IConnections = { Start: { main: [[{ node: 'Muvi Video', type: 'main' as const, index: 0 }]] } };
+	if (options.then) {
+		nodes.push({
+			id: 'muvi2',
+			name: 'Muvi Video 2',
+			type: 'n8n-nodes-muvi.muviVideo',
+			typeVersion: options.then.typeVersion ?? 1,
+			position: [400, 0],
+			parameters: options.then.parameters as INode['parameters'],
+			credentials: { muviApi: { id: 'cred-1', name: 'Muvi test' } },
+			...(options.then.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		});
+		connections['Muvi Video'] = { main: [[{ node: 'Muvi Video 2', type: 'main' as const, index: 0 }]] };
+	}
 	const workflowData = {
 		id: 'wf-1',
 		name: 'test',
@@ -201,6 +221,10 @@ export async function runMuviNode(options: RunOptions): Promise<RunResult> {
 	const run = await running;
 	const task = run.data.resultData.runData['Muvi Video']?.[0];
 	const items = (task?.data?.main?.[0] ?? []) as INodeExecutionData[];
-	const error = (task?.error ?? run.data.resultData.error) as RunResult['error'];
-	return { run, items, error };
+	const error = (task?.error ?? (options.then ? undefined : run.data.resultData.error)) as RunResult['error'];
+	const customData = (run.data.resultData.metadata ?? {}) as Record<string, string>;
+	if (!options.then) return { run, items, error, customData };
+	const second = run.data.resultData.runData['Muvi Video 2']?.[0];
+	const then = { items: (second?.data?.main?.[0] ?? []) as INodeExecutionData[], error: second?.error as RunResult['error'] };
+	return { run, items, error, then, customData };
 }

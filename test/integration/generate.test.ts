@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(async () => fake.close());
 beforeEach(() => {
 	fake.reset();
-	fake.setOptions({ jobDurationMs: 300, envelope: 'docs', legacyOutput: false, retryAfterSeconds: 0.2, maxConcurrentJobs: undefined });
+	fake.setOptions({ jobDurationMs: 300, envelope: 'docs', legacyOutput: false, retryAfterSeconds: 0.2, maxConcurrentJobs: undefined, autoProgress: true });
 });
 
 const klingI2V = {
@@ -267,13 +267,38 @@ describe('API answers', () => {
 		expect(items[0].binary?.data).toBeDefined();
 	});
 
-	test('a job still running at the timeout: an error with its id, the job left alone', async () => {
+	test('a job still running at the Timeout: no node error; its item says it is paid and running, with its id; the job left alone', async () => {
 		fake.setOptions({ jobDurationMs: 20_000 });
-		const { error } = await run({ ...klingI2V, options: { timeout: 1 } });
+		const { items, error } = await run({ ...klingI2V, options: { timeout: 1 } });
 		const job = [...fake.jobs.values()][0];
-		expect(error?.message).toMatch(new RegExp(`Job ${job.jobId} is still (pending|processing) after 1 seconds`));
-		expect(error?.description).toContain('Wait for Completion');
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({ jobId: job.jobId, outcome: 'running', costUsd: 1.26, refundedUsd: 0, netCostUsd: 1.26 });
+		expect(String(items[0].json.error)).toMatch(new RegExp(`^Job ${job.jobId} is still (pending|processing) after 1 seconds: it is paid and keeps rendering at Muvi\\. Collect it with Job → Wait for Completion`));
 		expect(job.status).not.toBe('cancelled');
+	});
+
+	test('On Timeout "Cancel Pending Jobs": a job still pending is cancelled and refunded', async () => {
+		fake.setOptions({ autoProgress: false });
+		const { items, error } = await run({ ...klingI2V, options: { timeout: 1, onTimeout: 'cancelPending' } });
+		const job = [...fake.jobs.values()][0];
+		expect(error).toBeUndefined();
+		expect(job.status).toBe('cancelled');
+		expect(items[0].json).toMatchObject({ jobId: job.jobId, status: 'cancelled', outcome: 'cancelled', costUsd: 1.26, refundedUsd: 1.26, netCostUsd: 0 });
+		expect(String(items[0].json.error)).toMatch(/was still pending after 1 seconds, so it was cancelled .*refunded/);
+	});
+
+	test('On Timeout "Cancel Pending Jobs": a job already processing is not cancelled, and its item says why', async () => {
+		fake.setOptions({ autoProgress: false });
+		const pending = run({ ...klingI2V, options: { timeout: 2, onTimeout: 'cancelPending' } });
+		for (let i = 0; i < 50 && fake.jobs.size === 0; i++) await new Promise((r) => setTimeout(r, 20));
+		fake.advanceJob([...fake.jobs.keys()][0]);
+		const { items, error } = await pending;
+		const job = [...fake.jobs.values()][0];
+		expect(error).toBeUndefined();
+		expect(job.status).toBe('processing');
+		expect(items[0].json).toMatchObject({ jobId: job.jobId, outcome: 'running', netCostUsd: 1.26 });
+		expect(String(items[0].json.error)).toMatch(/Muvi can only cancel a job that is still pending, and this one is processing/);
 	});
 
 	test('a wrong key: the API message, and the key in no output', async () => {

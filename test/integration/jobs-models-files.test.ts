@@ -68,7 +68,16 @@ describe('Job → Get / Wait for Completion / Cancel', () => {
 		const [id] = await createJobs(1);
 		const { items, error } = await run({ resource: 'job', operation: 'cancel', jobId: id });
 		expect(error).toBeUndefined();
-		expect(items[0].json).toEqual({ jobId: id, status: 'cancelled', refundedMicroCents: 420_000, refundedUsd: 0.42 });
+		expect(items[0].json).toEqual({
+			jobId: id,
+			status: 'cancelled',
+			refundedMicroCents: 420_000,
+			refundedUsd: 0.42,
+			outcome: 'cancelled',
+			costUsd: 0.42,
+			costMicroCents: 420_000,
+			netCostUsd: 0,
+		});
 	});
 
 	test('Cancel a job that is no longer pending: a clear message', async () => {

@@ -127,7 +127,7 @@ describe('image model validation', () => {
 		['a prompt over 5000 characters', wan, { prompt: 'x'.repeat(5001) }, 'prompt', /5001 characters long; the model accepts at most 5000/],
 		['an unknown resolution', runway, { prompt: 'p', resolution: '4k' }, 'resolution', /cannot be "4k"/],
 		['an unknown style', runway, { prompt: 'p', style: 'neon' }, 'style', /cannot be "neon"/],
-		['diversity 6', runway, { prompt: 'p', diversity: 6 }, 'diversity', /between 0 and 5/],
+		['diversity 6', runway, { prompt: 'p', diversity: 6 }, 'diversity', /between 1 and 5, or 0 to let the model decide/],
 		['no prompt', runway, { prompt: '' }, 'prompt', /is required/],
 	])('%s is refused, naming the field', (_, model, input, field, message) => {
 		const result = prepareModelInput(model, input as IDataObject);

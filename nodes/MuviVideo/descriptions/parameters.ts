@@ -103,3 +103,47 @@ export const waitModeProperty = (show: NonNullable<NonNullable<INodeProperties['
 		'How to wait. A paused execution holds no concurrency slot or worker. If the Timeout passes before every job is done, the node passes its input on unchanged: the job IDs are in the execution\'s custom data (muvi_wait_…) for Job → Wait for Completion.',
 	displayOptions: { show },
 });
+
+/** Max Total Cost (USD): the run's estimates added up. Version 1 keeps it under Options, version 2 on the node. */
+export const maxTotalCostOption: INodeProperties = {
+	displayName: 'Max Total Cost (USD)',
+	name: 'maxTotalCostUsd',
+	type: 'number',
+	default: 0,
+	typeOptions: { minValue: 0 },
+	description:
+		"Refuse the whole run when the estimated costs of all its items add up to more than this, in US dollars: nothing is sent for any item. 0 means no limit. Muvi's actual charge can be lower after account discounts.",
+};
+
+/** Max Cost per Execution (USD): what the execution spends on Muvi across all its Muvi Video nodes and runs. */
+export const maxExecutionCostOption: INodeProperties = {
+	displayName: 'Max Cost per Execution (USD)',
+	name: 'maxExecutionCostUsd',
+	type: 'number',
+	default: 0,
+	typeOptions: { minValue: 0 },
+	description:
+		"Refuse an item whose estimated cost would take this execution's Muvi spend (all its Muvi Video nodes and runs, net of refunds) above this, in US dollars. 0 means no limit. The spend so far is in the execution's custom data (muvi_cost).",
+};
+
+/** What the Timeout does to a job still rendering. */
+export const onTimeoutOption: INodeProperties = {
+	displayName: 'On Timeout',
+	name: 'onTimeout',
+	type: 'options',
+	default: 'keepRunning',
+	options: [
+		{
+			name: 'Keep Running',
+			value: 'keepRunning',
+			description: 'The job stays paid and keeps rendering at Muvi; its item has the job ID to collect it later',
+		},
+		{
+			name: 'Cancel Pending Jobs',
+			value: 'cancelPending',
+			description:
+				'Cancel a job Muvi has not started yet (it is refunded); a job already processing cannot be cancelled and keeps rendering. Wait Mode Poll only.',
+		},
+	],
+	description: 'What happens to a job that has not finished when the Timeout passes',
+};

@@ -28,6 +28,8 @@ export interface CostGuardRequest extends EstimateRequest {
 	maxCostUsd?: number | string;
 	/** whether a job may go through when no estimate can be had (the user's explicit choice) */
 	allowUnknownCost?: boolean;
+	/** a price is wanted even without Max Cost (a limit of the whole run or execution adds it up) */
+	priceWanted?: boolean;
 }
 
 /** Where the price the guard used came from. */
@@ -120,7 +122,7 @@ export async function checkCostLimit(request: CostGuardRequest, askMuvi: AskMuvi
 		if (limit !== null && local > limit) return overLimit(local, limit, 'local', request.model);
 		return { allowed: true, microCents: local, source: 'local', limitMicroCents: limit };
 	}
-	if (limit === null) return { allowed: true, microCents: null, source: 'unknown', limitMicroCents: null };
+	if (limit === null && !request.priceWanted) return { allowed: true, microCents: null, source: 'unknown', limitMicroCents: null };
 
 	let estimate: number | null = null;
 	let why = 'its answer had no estimated cost';
@@ -132,10 +134,11 @@ export async function checkCostLimit(request: CostGuardRequest, askMuvi: AskMuvi
 		why = describeError(error);
 	}
 	if (estimate !== null) {
-		if (estimate > limit) return overLimit(estimate, limit, 'muvi', request.model);
+		if (limit !== null && estimate > limit) return overLimit(estimate, limit, 'muvi', request.model);
 		return { allowed: true, microCents: estimate, source: 'muvi', limitMicroCents: limit };
 	}
-	if (request.allowUnknownCost === true) return { allowed: true, microCents: null, source: 'unknown', limitMicroCents: limit };
+	// without Max Cost nothing is refused here: the run's limits decide what an unknown price means
+	if (request.allowUnknownCost === true || limit === null) return { allowed: true, microCents: null, source: 'unknown', limitMicroCents: limit };
 	return {
 		allowed: false,
 		reason: 'noEstimate',

@@ -29,6 +29,11 @@ function proxiedCustomData(ctx: StoreContext): CustomData | undefined {
 	}
 }
 
+/** The execution's custom data, whichever way this n8n offers it to the context; undefined where it offers none (n8n 1.x's webhook()). */
+export function executionCustomData(ctx: StoreContext): CustomData | undefined {
+	return ownCustomData(ctx) ?? proxiedCustomData(ctx);
+}
+
 /** n8n keeps 10 custom-data keys an execution and cuts longer values silently: every value stays under this. */
 const VALUE_MAX = 255;
 /** n8n 1.x's webhook() has no custom data: there the store keeps a copy in the node's static data, for this many executions. */
@@ -65,7 +70,7 @@ export class ExecutionStore {
 
 	/** The entries saved for this node in this execution (or carried over from the execution it retries). */
 	load(): string[] {
-		const data = ownCustomData(this.ctx) ?? proxiedCustomData(this.ctx);
+		const data = executionCustomData(this.ctx);
 		const values: unknown[] = [];
 		if (data)
 			for (let part = 0; part < this.parts; part++) {

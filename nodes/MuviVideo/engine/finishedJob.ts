@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { downloadFile, type BinaryContext } from '../../muviClient/files';
 import { normalizeJob } from '../../muviClient/jobs';
+import { outcomeOf, withMoney } from './outcome';
 
 /**
  * A finished job as the node's output item, the same for every way of waiting (Poll, the webhook that
@@ -105,8 +106,9 @@ export interface FinishOptions {
 	signal?: AbortSignal;
 }
 
-/** The output item of a finished job: completed, with its files when asked; failed or cancelled, its error. */
-export async function finishedJobItem(ctx: BinaryContext, job: IDataObject, options: FinishOptions, itemIndex: number): Promise<INodeExecutionData> {
+/** The output item of a finished job, with what happened to its money: completed, with its files when asked; failed or cancelled (refunded), its error. */
+export async function finishedJobItem(ctx: BinaryContext, finished: IDataObject, options: FinishOptions, itemIndex: number): Promise<INodeExecutionData> {
+	const job = withMoney(finished, outcomeOf(finished.status));
 	if (String(job.status) !== 'completed') {
 		if (options.failedAsItem) return failedJobItem(job, itemIndex);
 		throw jobFailedError(ctx.getNode(), job, itemIndex);

@@ -2,18 +2,26 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { inTurn } from '../../muviClient/inTurn';
-import { normalizeJob } from '../../muviClient/jobs';
+import { FINAL_STATUSES, normalizeJob } from '../../muviClient/jobs';
 import { microCentsToUsd } from '../../muviClient/money';
 import { throwIfStopped } from '../../muviClient/stop';
 import { getBaseUrl } from '../../muviClient/transport';
+import { checkExecutionSpend, checkTotal, needsPrices, readRunLimits } from './budget';
 import { finishedJobItem, jobAfterWait } from './finishedJob';
 import { ItemLoop, NotActedOn } from './itemLoop';
 import { planJob, type JobPlan } from './jobRequest';
 import { describeJobs, inputFingerprint, JobLedger, possibleJobsOf, UNKNOWN_JOB, type JobRecord } from './ledger';
+import { withMoney } from './outcome';
 import { pollUntilFinished } from './poll';
+import { ExecutionSpend } from './spend';
 import { submitJob } from './submit';
+import { cancelAtTimeout, passThroughOnTimeout, stillRunningItem } from './timedOut';
 import { uploadChecked } from './upload';
 import { saveBatch, settleWaitMode } from './webhookWait';
+
+/** Said by the items that pass on when the Timeout ends a Muvi Webhook wait. */
+const webhookTimedOut = (jobId: string, timeoutMs: number) =>
+	`Muvi's webhook did not report job ${jobId} finished within the Timeout (${Math.round(timeoutMs / 1000)} seconds; n8n checks waiting executions about once a minute, so this can come up to a minute late): it is paid and may still be rendering.`;
 
 /** Each run's submits queue under their own key: one at a time, in item order. */
 let generateRuns = 0;
@@ -30,13 +38,19 @@ let generateRuns = 0;
  */
 export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const node = this.getNode();
-	const loop = await ItemLoop.check(this, async (i) => await planJob(this, i));
+	const limits = readRunLimits(this);
+	const loop = await ItemLoop.check(this, async (i) => await planJob(this, i, needsPrices(limits)), { money: true });
+	checkTotal(this, loop, limits);
 	const webhookMode = await settleWaitMode(this, loop.plans);
 	const { signal } = loop;
 	const ledger = JobLedger.open(this);
+	const spend = ExecutionSpend.of(this);
 	const account = await getBaseUrl(this);
 	const submitQueue = `muvi-generate-${++generateRuns}`;
-	const jobOf = (i: number) => ledger.jobOf(i);
+	const jobOf = (i: number) => {
+		const record = ledger.jobOf(i);
+		return record ? { ...record, estimateMicroCents: loop.plans[i]?.estimate } : undefined;
+	};
 
 	/** Submits the item, or attaches it to the job an earlier try of this run submitted for the same input. */
 	const submitOnce = async (plan: JobPlan, fingerprint: string): Promise<{ record: JobRecord; attached: boolean }> => {
@@ -54,8 +68,17 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		}
 		throwIfStopped(signal);
 		if (loop.failed) throw new NotActedOn();
+		checkExecutionSpend(this, plan, limits, spend);
 		const submittedAt = Date.now();
-		const answer = await submitJob(this, { body: plan.body, itemIndex: i, budgetMs: Math.max(1000, plan.timeoutMs), signal });
+		let answer: IDataObject;
+		try {
+			answer = await submitJob(this, { body: plan.body, itemIndex: i, budgetMs: Math.max(1000, plan.timeoutMs), signal });
+		} catch (caught) {
+			// a lost answer may have created (and charged) a job: it counts as charged, at its estimate
+			const error = caught as Error;
+			if (possibleJobsOf(error)) spend.charge(plan.estimate);
+			throw error;
+		}
 		const summary = normalizeJob({ ...answer, model: answer.model ?? plan.body.model, status: answer.status ?? 'pending' });
 		if (plan.estimate !== undefined) {
 			summary.estimatedCostUsd = microCentsToUsd(plan.estimate);
@@ -71,6 +94,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 			summary,
 		};
 		ledger.record(record);
+		spend.charge(record.costMicroCents ?? plan.estimate);
 		return { record, attached: false };
 	};
 
@@ -82,10 +106,14 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 				"The answer to that submit was lost, so a job may exist and be paid. Check your recent jobs (Muvi dashboard, or this node: Job → Get Many); to submit the item anyway, run the workflow again (a new execution).",
 		});
 
-	/** Polls one submitted job until it is done; the item of the finished job, with its files. */
+	/**
+	 * Polls one submitted job until it is done: the item of the finished job, with its files. When the
+	 * Timeout passes first, the job is paid and still rendering: its item says so (or, with On Timeout
+	 * "Cancel Pending Jobs", a job Muvi has not started is cancelled and refunded), whatever the error setting.
+	 */
 	const finish = async (plan: JobPlan, record: JobRecord, attached: boolean): Promise<INodeExecutionData> => {
 		const i = plan.itemIndex;
-		const finished = await pollUntilFinished(this, {
+		const last = await pollUntilFinished(this, {
 			jobId: record.jobId,
 			submittedAt: record.submittedAt,
 			estimatedCompletionTime: attached ? undefined : record.summary.estimatedCompletionTime,
@@ -93,9 +121,19 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 			deadlineAt: attached ? Date.now() + plan.timeoutMs : undefined,
 			itemIndex: i,
 			signal,
+			returnWhenDue: true,
 		});
-		const job = jobAfterWait(record.summary, finished);
+		const job = jobAfterWait(record.summary, last);
 		ledger.update(i, { status: String(job.status), ...(typeof job.costMicroCents === 'number' ? { costMicroCents: job.costMicroCents } : {}) });
+		if (!FINAL_STATUSES.includes(String(job.status))) {
+			const item = plan.onTimeout === 'cancelPending' ? await cancelAtTimeout(this, job, i, plan.timeoutMs) : stillRunningItem(job, i, plan.timeoutMs);
+			if (item.json.outcome === 'cancelled') {
+				ledger.update(i, { status: 'cancelled' });
+				spend.refund(typeof job.costMicroCents === 'number' ? job.costMicroCents : undefined);
+			}
+			return item;
+		}
+		if (job.status !== 'completed') spend.refund(typeof job.costMicroCents === 'number' ? job.costMicroCents : undefined);
 		const download = plan.download && !loop.failed;
 		return await finishedJobItem(this, job, { download, binaryPropertyName: plan.binaryPropertyName, failedAsItem: loop.continueOnFail, signal }, i);
 	};
@@ -118,7 +156,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 						throw error;
 					}
 				});
-				if (!plan.wait || webhookMode) return { json: record.summary, pairedItem: { item: i } };
+				if (!plan.wait || webhookMode) return { json: withMoney(record.summary, 'running'), pairedItem: { item: i } };
 				return await finish(plan, record, attached);
 			} catch (caught) {
 				const error = caught as Error;
@@ -139,8 +177,10 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 					return { itemIndex: r.itemIndex, jobId: r.jobId, costMicroCents: r.costMicroCents, download: plan.download, binaryPropertyName: plan.binaryPropertyName };
 				})
 			: [];
-		if (allSubmitted && saveBatch(this, batch)) {
-			const timeoutMs = Math.max(...loop.plans.map((p) => (p as JobPlan).timeoutMs));
+		const timeoutMs = Math.max(...loop.plans.map((p) => (p as JobPlan).timeoutMs));
+		// what passes on if n8n's time limit ends the wait before Muvi's webhook: every job as still rendering
+		const onTimeout = (submitted as JobRecord[]).map((r) => stillRunningItem(r.summary, r.itemIndex, timeoutMs, '', webhookTimedOut(r.jobId, timeoutMs)));
+		if (allSubmitted && saveBatch(this, batch) && passThroughOnTimeout(this, onTimeout)) {
 			this.logger.info(
 				`Muvi Video: node "${node.name}" waits for Muvi's webhook for ${batch.length} job(s) (${batch.map((b) => b.jobId).join(', ')}), at most ${Math.round(timeoutMs / 1000)} s (execution ${this.getExecutionId()})`,
 			);

@@ -5,31 +5,49 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { microCentsToUsd } from '../../muviClient/money';
 import { isStopped, StoppedError } from '../../muviClient/stop';
 import { possibleJobsOf, UNKNOWN_JOB } from './ledger';
+import { moneyFields, outcomeOf } from './outcome';
 
 /** The job an item concerns, as its error item names it. */
 export interface ItemJob {
 	jobId: string;
 	status?: string;
 	costMicroCents?: number;
+	/** what the item was estimated to cost: what a submit whose answer was lost may have charged */
+	estimateMicroCents?: number;
 }
 
 /** An item not acted on because an earlier item failed the run (no Continue On Fail): no output, no error of its own. */
 export class NotActedOn extends Error {}
 
-/** The error of a failed item as n8n's Continue On Fail item: the reason, and the job it concerns, as fields. */
-export function errorItem(error: Error & { description?: unknown }, itemIndex: number, job?: ItemJob): INodeExecutionData {
+/**
+ * The error of a failed item as n8n's Continue On Fail item: the reason, and the job it concerns, as
+ * fields. With `money`, the item also says what happened to its money (see outcome.ts).
+ */
+export function errorItem(error: Error & { description?: unknown }, itemIndex: number, job?: ItemJob, money = false): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (typeof error.description === 'string' && error.description) json.errorDescription = error.description;
-	if (job && job.jobId !== UNKNOWN_JOB) {
-		json.jobId = job.jobId;
-		if (job.status !== undefined) json.status = job.status;
-		if (job.costMicroCents !== undefined) {
-			json.costUsd = microCentsToUsd(job.costMicroCents);
-			json.costMicroCents = job.costMicroCents;
+	const known = job && job.jobId !== UNKNOWN_JOB ? job : undefined;
+	if (known) {
+		json.jobId = known.jobId;
+		if (known.status !== undefined) json.status = known.status;
+		if (known.costMicroCents !== undefined) {
+			json.costUsd = microCentsToUsd(known.costMicroCents);
+			json.costMicroCents = known.costMicroCents;
 		}
 	}
 	const possible = possibleJobsOf(error);
 	if (possible) json.possibleJobIds = possible;
+	if (money) {
+		const lost = possible !== undefined || job?.jobId === UNKNOWN_JOB;
+		Object.assign(
+			json,
+			lost
+				? moneyFields('unknown', job?.estimateMicroCents)
+				: known
+					? moneyFields(outcomeOf(known.status), known.costMicroCents)
+					: moneyFields('not-submitted', 0),
+		);
+	}
 	return { json, pairedItem: { item: itemIndex } };
 }
 
@@ -61,15 +79,23 @@ export class ItemLoop<Plan> {
 	/** the failure that ended the run (never set under Continue On Fail) */
 	failed?: Error;
 
-	private constructor(private readonly ctx: IExecuteFunctions) {
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		/** whether error items say what happened to the item's money (Generate) */
+		private readonly money: boolean,
+	) {
 		this.continueOnFail = ctx.continueOnFail();
 		this.signal = ctx.getExecutionCancelSignal?.();
 		this.results = ctx.getInputData().map(() => []);
 	}
 
 	/** Phase 1: reads and checks every item; nothing is sent. */
-	static async check<Plan>(ctx: IExecuteFunctions, check: (itemIndex: number) => Promise<Plan> | Plan): Promise<ItemLoop<Plan>> {
-		const loop = new ItemLoop<Plan>(ctx);
+	static async check<Plan>(
+		ctx: IExecuteFunctions,
+		check: (itemIndex: number) => Promise<Plan> | Plan,
+		options: { money?: boolean } = {},
+	): Promise<ItemLoop<Plan>> {
+		const loop = new ItemLoop<Plan>(ctx, options.money === true);
 		for (let i = 0; i < loop.results.length; i++) {
 			try {
 				loop.plans[i] = await check(i);
@@ -77,10 +103,23 @@ export class ItemLoop<Plan> {
 				// a bad item: nothing has been sent for any item yet
 				const error = caught as Error;
 				if (!loop.continueOnFail) throw error;
-				loop.results[i] = [errorItem(error, i)];
+				loop.results[i] = [errorItem(error, i, undefined, loop.money)];
 			}
 		}
 		return loop;
+	}
+
+	/**
+	 * Refuses every checked item before anything is sent (a limit of the whole run): the node's error,
+	 * or under Continue On Fail an item with `error` for each.
+	 */
+	refuseAll(error: Error): void {
+		if (!this.continueOnFail) throw error;
+		this.plans.forEach((plan, i) => {
+			if (plan === undefined) return;
+			this.results[i] = [errorItem(error, i, undefined, this.money)];
+			this.plans[i] = undefined;
+		});
 	}
 
 	/** Ends the run (without Continue On Fail): items that have not acted yet are left alone. */
@@ -99,7 +138,7 @@ export class ItemLoop<Plan> {
 			} catch (caught) {
 				const error = caught as Error;
 				if (this.continueOnFail && !isStopped(error) && !this.signal?.aborted) {
-					this.results[i] = [errorItem(error, i, options.jobOf?.(i))];
+					this.results[i] = [errorItem(error, i, options.jobOf?.(i), this.money)];
 					return;
 				}
 				if (!(error instanceof NotActedOn)) this.failedItems.push({ itemIndex: i, error });

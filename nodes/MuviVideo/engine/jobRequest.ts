@@ -17,6 +17,7 @@ import {
 } from '../models';
 import { costBreakdown, type CostBreakdown } from '../models/cost';
 import { checkCostLimit, trustedLocalPrice } from './costGuard';
+import type { OnTimeout } from './timedOut';
 import { prepareCustomInput } from './customInput';
 import { checkBinary, type CheckedBinary } from './upload';
 import { isHttpUrl, parseFlag, parseNonNegative, prepareModelInput, type InputProblem } from './validation';
@@ -151,6 +152,10 @@ export interface JobPlan extends JobRequest {
 	download: boolean;
 	binaryPropertyName: string;
 	timeoutMs: number;
+	/** whether the user lets a job go without a known price */
+	allowUnknownCost: boolean;
+	/** what the Timeout does to a job still rendering */
+	onTimeout: OnTimeout;
 }
 
 /** Whether the item asks for images (an image model, or Other Model under the Image resource): the remedies differ. */
@@ -185,7 +190,7 @@ function amountParam(node: INode, itemIndex: number, raw: unknown, label: string
  * without sending anything. Node version 1 keeps Max Cost and Download Video under Options; version 2
  * shows them on the node, and Download Video is on by default.
  */
-export async function planJob(ctx: IExecuteFunctions, itemIndex: number): Promise<JobPlan> {
+export async function planJob(ctx: IExecuteFunctions, itemIndex: number, priceWanted = false): Promise<JobPlan> {
 	const node = ctx.getNode();
 	const param = paramsOf(ctx, itemIndex);
 	const request = await readJobRequest(node, param, itemIndex, ctx);
@@ -212,6 +217,7 @@ export async function planJob(ctx: IExecuteFunctions, itemIndex: number): Promis
 	const maxCostUsd = rawMaxCost === undefined ? undefined : amountParam(node, itemIndex, rawMaxCost, 'Max Cost (USD)');
 	// The guard never skips: a model without a trusted local price (a custom slug, motion transfer) is
 	// priced by Muvi's estimate first; no estimate means no job unless unknown costs are allowed.
+	const allowUnknownCost = flagParam(node, itemIndex, param, 'options.allowUnknownCost', 'Allow Unknown Cost', false);
 	const verdict = await checkCostLimit(
 		{
 			model: String(request.body.model),
@@ -219,7 +225,8 @@ export async function planJob(ctx: IExecuteFunctions, itemIndex: number): Promis
 			...(request.body.version ? { version: String(request.body.version) } : {}),
 			localMicroCents: trustedLocalPrice(request.model, request.estimate),
 			maxCostUsd,
-			allowUnknownCost: flagParam(node, itemIndex, param, 'options.allowUnknownCost', 'Allow Unknown Cost', false),
+			allowUnknownCost,
+			priceWanted,
 		},
 		async (estimateBody) =>
 			await muviRead(ctx, { method: 'POST', path: '/v1/jobs/estimate', body: { ...estimateBody } }, `estimating the cost of ${estimateBody.model}`, itemIndex),
@@ -245,5 +252,8 @@ export async function planJob(ctx: IExecuteFunctions, itemIndex: number): Promis
 			: flagParam(node, itemIndex, param, 'options.download', 'Download Video', false)
 		: false;
 	const binaryPropertyName = String(param('options.binaryPropertyName', 'data') || 'data');
-	return { ...request, itemIndex, checkedFiles, wait, download, binaryPropertyName, timeoutMs: timeoutSeconds * 1000 };
+	const onTimeout = String(param('options.onTimeout', 'keepRunning') || 'keepRunning');
+	if (onTimeout !== 'keepRunning' && onTimeout !== 'cancelPending')
+		throw inputProblem(node, itemIndex, '"On Timeout" must be Keep Running or Cancel Pending Jobs', `Got ${JSON.stringify(onTimeout).slice(0, 80)}.`);
+	return { ...request, itemIndex, checkedFiles, wait, download, binaryPropertyName, timeoutMs: timeoutSeconds * 1000, allowUnknownCost, onTimeout };
 }

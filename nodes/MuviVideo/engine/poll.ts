@@ -24,9 +24,11 @@ export interface PollPlan {
 	alreadyPolled?: boolean;
 	/** n8n's Stop: ends the wait at once */
 	signal?: AbortSignal;
+	/** when the time is up, give back the job as last read (still running) instead of failing */
+	returnWhenDue?: boolean;
 }
 
-/** Waits until the job is completed, failed or cancelled, or the time budget is spent. */
+/** Waits until the job is completed, failed or cancelled, or the time budget is spent (then fails, or with `returnWhenDue` gives the job back as last read). */
 export async function pollUntilFinished(ctx: MuviContext, plan: PollPlan): Promise<IDataObject> {
 	const eta = typeof plan.estimatedCompletionTime === 'string' ? Date.parse(plan.estimatedCompletionTime) : NaN;
 	const deadline = plan.deadlineAt ?? plan.submittedAt + plan.timeoutMs;
@@ -55,6 +57,7 @@ export async function pollUntilFinished(ctx: MuviContext, plan: PollPlan): Promi
 			jobFinished(plan.jobId);
 			return job;
 		}
+		if (Date.now() >= deadline && plan.returnWhenDue) return job;
 		if (Date.now() >= deadline)
 			throw new ApiError(
 				ctx.getNode(),

@@ -6,6 +6,7 @@ import { CREDENTIAL_TYPE } from '../../muviClient/transport';
 import { verifyWebhookSignature } from '../../webhooks/signature';
 import { finishedJobItem, imageOutputs, jobAfterWait } from './finishedJob';
 import { microCentsToUsd } from '../../muviClient/money';
+import { ExecutionSpend } from './spend';
 import { loadBatch } from './webhookWait';
 
 /** The webhook the node declares for resuming (n8n serves it under webhook-waiting/<execution>/<node id>). */
@@ -142,6 +143,7 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 	if (outcome !== 'resume') return { noWebhookResponse: true };
 
 	const node = this.getNode();
+	const spend = ExecutionSpend.of(this);
 	const items: INodeExecutionData[] = [];
 	for (const job of batch) {
 		const summary: IDataObject = { jobId: job.jobId };
@@ -150,6 +152,7 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 			summary.costMicroCents = job.costMicroCents;
 		}
 		const result = jobAfterWait(summary, finished.get(job.jobId) ?? {});
+		if (result.status === 'failed' || result.status === 'cancelled') spend.refund(job.costMicroCents);
 		try {
 			// a failed job, the video, or every image of an image job (data, data_1 …)
 			items.push(await finishedJobItem(this, result, { download: job.download, binaryPropertyName: job.binaryPropertyName, failedAsItem: true }, job.itemIndex));

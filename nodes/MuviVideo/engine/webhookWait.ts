@@ -154,7 +154,16 @@ export async function settleWaitMode(ctx: IExecuteFunctions, plans: Array<JobPla
 	const waiting = plans.filter((p): p is JobPlan => p?.wait === true);
 	if (waiting.length === 0) return false;
 	const node = ctx.getNode();
-	const wanted = String(ctx.getNodeParameter('waitMode', 0, 'poll')) as WaitMode;
+	let wanted = String(ctx.getNodeParameter('waitMode', 0, 'poll')) as WaitMode;
+	// n8n ends a webhook wait without running the node, so only Poll can cancel a job at the Timeout
+	if (waiting.some((p) => p.onTimeout === 'cancelPending')) {
+		if (wanted === 'webhook')
+			throw new NodeOperationError(node, 'On Timeout "Cancel Pending Jobs" needs Wait Mode Poll', {
+				description:
+					'When the Timeout ends a Muvi Webhook wait, n8n continues the workflow without running this node, so nothing could cancel the jobs then. Nothing was sent to Muvi. Choose Wait Mode Poll (or Auto), or On Timeout: Keep Running.',
+			});
+		if (wanted === 'auto') wanted = 'poll';
+	}
 	const choice = await chooseWaitMode(ctx, wanted, waiting.some((p) => p.body.webhookUrl !== undefined));
 	const wholeBatch = plans.every((p) => p?.wait === true);
 	if (choice.mode === 'webhook' && !wholeBatch && wanted === 'webhook')

@@ -1,6 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { binaryPropertyOption, downloadVideoOption, maxCostOption, timeoutOption, waitModeProperty } from '../../descriptions/parameters';
+import {
+	binaryPropertyOption,
+	downloadVideoOption,
+	maxCostOption,
+	maxExecutionCostOption,
+	maxTotalCostOption,
+	onTimeoutOption,
+	timeoutOption,
+	waitModeProperty,
+} from '../../descriptions/parameters';
 import { generateJobs } from '../../engine/generate';
 
 const showFor = { resource: ['video'], operation: ['generate'] };
@@ -26,6 +35,7 @@ const sharedOptions: INodeProperties[] = [
 			"Whether to submit a model without a local price (Other Model, motion transfer) when Muvi's estimate cannot be had. Off: such an item is refused under Max Cost, and nothing is sent.",
 	},
 	timeoutOption('the job keeps running at Muvi and can be picked up later by its ID'),
+	onTimeoutOption,
 	{
 		displayName: 'Webhook URL',
 		name: 'webhookUrl',
@@ -36,7 +46,7 @@ const sharedOptions: INodeProperties[] = [
 	},
 ];
 
-/** Version 1 (existing workflows): Max Cost and Download Video live under Options, as they always did. */
+/** Version 1 (existing workflows): Max Cost, the other limits and Download Video live under Options, as they always did. */
 const optionsV1: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -44,10 +54,10 @@ const optionsV1: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	displayOptions: { show: { ...showFor, ...v1 } },
-	options: [downloadVideoOption(' (needs Wait for Completion)'), maxCostOption, ...sharedOptions],
+	options: [downloadVideoOption(' (needs Wait for Completion)'), maxCostOption, maxTotalCostOption, maxExecutionCostOption, ...sharedOptions],
 };
 
-/** Version 2: the cost limit and the download are on the node, visible and on by default. */
+/** Version 2: the cost limits and the download are on the node, visible (the download on by default). */
 const optionsV2: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -67,6 +77,8 @@ export const description: INodeProperties[] = [
 			"Refuse to submit an item whose estimated cost (from the model's documented price) is higher than this, in US dollars; nothing is sent for any item then. Muvi's actual charge can be lower after account discounts. Models without a local price (Other Model, motion transfer) are checked against Muvi's estimate first.",
 		displayOptions: { show: { ...showFor, ...v2 } },
 	},
+	{ ...maxTotalCostOption, displayOptions: { show: { ...showFor, ...v2 } } },
+	{ ...maxExecutionCostOption, displayOptions: { show: { ...showFor, ...v2 } } },
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',

@@ -1,0 +1,45 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { microCentsToUsd } from '../../muviClient/money';
+
+/**
+ * What happened to an item's money, on every path:
+ * - completed: the job finished; paid;
+ * - failed / cancelled: the job ended without output; Muvi refunded it;
+ * - running: the job is still rendering (the Timeout passed, or the node did not wait); paid;
+ * - unknown: the submit's answer was lost: a job may exist and be paid;
+ * - not-submitted: refused before any request; nothing charged.
+ */
+export type Outcome = 'completed' | 'failed' | 'cancelled' | 'running' | 'unknown' | 'not-submitted';
+
+/** The outcome of a job from its status. */
+export function outcomeOf(status: unknown): Outcome {
+	return status === 'completed' || status === 'failed' || status === 'cancelled' ? status : 'running';
+}
+
+/** Whether Muvi gave the money of a job with this outcome back. */
+export const isRefunded = (outcome: Outcome) => outcome === 'failed' || outcome === 'cancelled';
+
+/**
+ * The item's money fields: `outcome`, `costUsd` (what Muvi charged at submit; for an unknown outcome
+ * what it may have charged), `refundedUsd` and `netCostUsd`, with the micro-cents behind `costUsd`.
+ * A cost Muvi did not report stays null, and so does the net.
+ */
+export function moneyFields(outcome: Outcome, costMicroCents: number | null | undefined): IDataObject {
+	if (outcome === 'not-submitted') return { outcome, costUsd: 0, costMicroCents: 0, refundedUsd: 0, netCostUsd: 0 };
+	if (costMicroCents === undefined || costMicroCents === null) return { outcome, costUsd: null, refundedUsd: isRefunded(outcome) ? null : 0, netCostUsd: null };
+	const refunded = isRefunded(outcome) ? costMicroCents : 0;
+	return {
+		outcome,
+		costUsd: microCentsToUsd(costMicroCents),
+		costMicroCents,
+		refundedUsd: microCentsToUsd(refunded),
+		netCostUsd: microCentsToUsd(costMicroCents - refunded),
+	};
+}
+
+/** A job item with its money fields, keeping the item's own key order where it has them already. */
+export function withMoney(json: IDataObject, outcome: Outcome, costMicroCents?: number | null): IDataObject {
+	const cost = costMicroCents !== undefined ? costMicroCents : typeof json.costMicroCents === 'number' ? json.costMicroCents : null;
+	return { ...json, ...moneyFields(outcome, cost) };
+}
