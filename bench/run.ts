@@ -177,14 +177,14 @@ async function main(): Promise<void> {
 	if (problems.length) process.exitCode = 1;
 }
 
-/** Changes to shared/submit.ts that the benchmark and the fault suite led to, with the numbers. */
+/** Changes to the submit code (engine/submit.ts, engine/submitGate.ts) that the benchmark and the fault suite led to, with the numbers. */
 const BEFORE_AFTER = `## What the benchmark and the fault suite changed
 
 Recorded on the machine above when the change was made. "Before" is the node at commit 76df075
 with this bench/ folder and test/fault/ copied in (\`git archive 76df075\`), run with
 \`npm run bench -- --only=throughput\` and \`npx jest test/fault\`.
 
-### Submit gate (shared/submit.ts, SubmitGate)
+### Submit gate (engine/submitGate.ts, SubmitGate)
 
 All items of an execution are submitted at once. Before, every item refused with 429
 CONCURRENT_JOBS_EXCEEDED retried after \`retryAfter\`, all at the same moment, and all but a few
@@ -203,7 +203,7 @@ know in advance); after it, about 3.5 per batch of 5 jobs: one probe per \`retry
 jobs run, and the one that finds the limit reached again. The wall time varies between runs on a
 busy machine (33 to 39 s seen for the node, 36 s for the herd); the 429 count hardly moves.
 
-### No re-send after a timeout (shared/submit.ts, submitJob)
+### No re-send after a timeout (engine/submit.ts, submitJob)
 
 Before, a submit that timed out was sent again when Muvi's job list, read one second later, showed no
 new job. A server that is slow rather than dead creates the job after that read: with Muvi answering

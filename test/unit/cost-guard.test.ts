@@ -1,5 +1,5 @@
 /**
- * The Max Cost guard (shared/costGuard.ts): a local price is checked without asking Muvi; a model
+ * The Max Cost guard (engine/costGuard.ts): a local price is checked without asking Muvi; a model
  * without one (custom slug, motion transfer) is checked against Muvi's estimate; no estimate means
  * no job unless the user allowed unknown costs.
  */

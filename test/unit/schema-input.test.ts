@@ -1,5 +1,5 @@
 /**
- * Typed fields for a custom slug (shared/schemaInput.ts), from the JSON Schema the fake's catalog
+ * Typed fields for a custom slug (engine/schemaInput.ts, descriptions/customModel.ts), from the JSON Schema the fake's catalog
  * serves for its models (§2.7): the resource mapper's fields, and the conversion and checks that run
  * before anything is sent.
  */
