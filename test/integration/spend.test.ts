@@ -113,6 +113,18 @@ describe('Max Cost per Execution (USD)', () => {
 	});
 });
 
+describe('muvi_cost across retries', () => {
+	test("Retry On Fail attaches to the jobs it paid for: each job charged once, the failed one's refund counted once", async () => {
+		const result = await run(kling(), {
+			items: [{ prompt: 'one' }, { prompt: 'two [fail]' }, { prompt: 'three' }],
+			settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+		});
+		expect(result.error?.message).toMatch(/failed \(GENERATION_FAILED/);
+		expect(submits()).toHaveLength(3);
+		expect(result.customData.muvi_cost).toBe('$0.84 net, 3 jobs, $0.42 refunded');
+	});
+});
+
 describe("each item says what happened to its money", () => {
 	test('completed: charged, nothing refunded', async () => {
 		const result = await run(kling());

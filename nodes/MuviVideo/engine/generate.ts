@@ -133,7 +133,9 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 			}
 			return item;
 		}
-		if (job.status !== 'completed') spend.refund(typeof job.costMicroCents === 'number' ? job.costMicroCents : undefined);
+		// an attached job (a retry) was counted by the try that submitted it, refund included once it
+		// finished there: counting it again would understate the spend, so a retry counts no refund
+		if (job.status !== 'completed' && !attached) spend.refund(typeof job.costMicroCents === 'number' ? job.costMicroCents : undefined);
 		const download = plan.download && !loop.failed;
 		return await finishedJobItem(this, job, { download, binaryPropertyName: plan.binaryPropertyName, failedAsItem: loop.continueOnFail, signal }, i);
 	};
