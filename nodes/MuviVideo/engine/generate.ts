@@ -60,6 +60,8 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		if (earlier) return { record: earlier, attached: true };
 		if (loop.failed) throw new NotActedOn();
 		throwIfStopped(signal);
+		// before the uploads: an item the execution cannot afford sends nothing at all
+		checkExecutionSpend(this, plan, limits, spend);
 		const input = plan.body.input as IDataObject;
 		for (const { field, files } of plan.checkedFiles) {
 			const urls: string[] = [];
@@ -68,7 +70,6 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		}
 		throwIfStopped(signal);
 		if (loop.failed) throw new NotActedOn();
-		checkExecutionSpend(this, plan, limits, spend);
 		const submittedAt = Date.now();
 		let answer: IDataObject;
 		try {
