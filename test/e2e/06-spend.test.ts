@@ -59,3 +59,37 @@ describe('each item says what happened to its money', () => {
 		expect(customData(run.execution).muvi_cost).toBe('$0.42 net, 2 jobs, $0.42 refunded');
 	}, 120_000);
 });
+
+describe('the other outcomes, on their paths', () => {
+	afterEach(async () => {
+		await fake('/faults', { method: 'DELETE' });
+	});
+
+	test('On Timeout "Cancel Pending Jobs": a job still pending at the Timeout is cancelled and refunded; the node does not fail', async () => {
+		const before = await fake<{ jobDurationMs: number; pendingMs?: number }>('/options');
+		await fake('/options', { method: 'POST', body: JSON.stringify({ jobDurationMs: 60_000, pendingMs: 60_000 }) });
+		try {
+			const run = await executeWorkflow('muviE2eSpendTime');
+			expect(run.execution.status).toBe('success');
+			const [item] = run.items('Muvi Video');
+			expect(item.json).toMatchObject({ status: 'cancelled', outcome: 'cancelled', costUsd: 0.42, refundedUsd: 0.42, netCostUsd: 0 });
+			expect(String(item.json.error)).toMatch(/was still pending after 2 seconds, so it was cancelled/);
+			const [job] = await jobsWith('e2e timeout pending');
+			expect(job.status).toBe('cancelled');
+			expect(customData(run.execution).muvi_cost).toBe('$0.00 net, 1 job, $0.42 refunded');
+		} finally {
+			await fake('/options', { method: 'POST', body: JSON.stringify({ jobDurationMs: before.jobDurationMs, pendingMs: before.pendingMs ?? null }) });
+		}
+	}, 120_000);
+
+	test('the answer to the submit is lost: unknown, counted as charged at its estimate, never sent again', async () => {
+		await fake('/faults', { method: 'POST', body: JSON.stringify({ route: 'submit', kind: 'reset-after-accept' }) });
+		const run = await executeWorkflow('muviE2eSpendLost');
+		expect(run.execution.status).toBe('success');
+		const [item] = run.items('Muvi Video');
+		expect(item.json).toMatchObject({ outcome: 'unknown', costUsd: 0.42, refundedUsd: 0, netCostUsd: 0.42 });
+		expect(String(item.json.error)).toMatch(/may have been created/);
+		expect(await jobsWith('e2e lost answer')).toHaveLength(1);
+		expect(customData(run.execution).muvi_cost).toBe('$0.42 net, 1 job, $0.00 refunded');
+	}, 120_000);
+});
