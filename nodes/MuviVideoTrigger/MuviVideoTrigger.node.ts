@@ -208,6 +208,11 @@ export class MuviVideoTrigger implements INodeType {
 					const job = normalizeJob(raw);
 					json.outputs = Array.isArray(job.outputs) ? job.outputs : [];
 					if (typeof job.videoUrl === 'string') json.videoUrl = job.videoUrl;
+					// an image job's images, by name (videoUrl stays: items of this version always had it)
+					if (Array.isArray(job.imageUrls)) {
+						json.imageUrl = job.imageUrl;
+						json.imageUrls = job.imageUrls;
+					}
 					if (typeof job.thumbnailUrl === 'string') json.thumbnailUrl = job.thumbnailUrl;
 					if (typeof job.posterImageUrl === 'string') json.posterImageUrl = job.posterImageUrl;
 					if (json.completedAt === null && typeof job.completedAt === 'string') json.completedAt = job.completedAt;

@@ -59,11 +59,15 @@ async function fakeMuvi(options: Parameters<typeof startFakeMuvi>[0] = {}): Prom
 }
 
 /** Submits a job to the fake Muvi API with the trigger's URL as webhookUrl. */
-async function submitJob(fake: FakeMuvi, webhookUrl: string): Promise<string> {
+async function submitJob(
+	fake: FakeMuvi,
+	webhookUrl: string,
+	job: { model: string; input: Record<string, unknown> } = { model: 'kling/kling-3.0-standard/text-to-video', input: { prompt: 'a red fox in snow' } },
+): Promise<string> {
 	const res = await request(`${fake.url}/v1/jobs/submit`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ model: 'kling/kling-3.0-standard/text-to-video', input: { prompt: 'a red fox in snow' }, webhookUrl }),
+		body: JSON.stringify({ ...job, webhookUrl }),
 	});
 	const body = (await res.body.json()) as { jobId: string };
 	expect(res.statusCode).toBe(200);
@@ -457,6 +461,18 @@ describe('Muvi Video Trigger: Accept Unsigned Requests (insecure)', () => {
 });
 
 describe('Muvi Video Trigger: with the fake Muvi API and CDN', () => {
+	it('an image job: the item names its images (imageUrl, imageUrls)', async () => {
+		const fake = await fakeMuvi();
+		const h = await harness({ credentials: { apiKey: API_KEY, baseUrl: fake.url, webhookSecret: SECRET }, parameters: { options: {} } });
+		const jobId = await submitJob(fake, h.url, { model: 'alibaba-plus/wan-2.7/text-to-image', input: { prompt: 'a red fox', num_images: '2' } });
+		await fake.waitForWebhook(jobId);
+		await h.settle();
+		const [item] = h.executions[0].items;
+		const urls = (fake.jobs.get(jobId)!.outputs as Array<{ url: string; type: string }>).filter((o) => o.type === 'image').map((o) => o.url);
+		expect(urls).toHaveLength(2);
+		expect(item.json).toMatchObject({ jobId, status: 'completed', imageUrl: urls[0], imageUrls: urls });
+	});
+
 	it('a real signed delivery: fetches the job with the API key, downloads the video without it', async () => {
 		const fake = await fakeMuvi({ outputSizeBytes: 300_000 });
 		const h = await harness({
