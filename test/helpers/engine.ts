@@ -29,6 +29,7 @@ import {
 
 import { MuviApi } from '../../credentials/MuviApi.credentials';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
+import { ensureProcessedData } from './processedData';
 
 /** A stand-in for n8n's Manual Trigger that emits the items given in its parameters. */
 class TestStart implements INodeType {
@@ -89,6 +90,8 @@ export interface RunOptions {
 	settings?: Partial<INode>;
 	/** the execution ID (default: a new one per run, as n8n gives every execution its own) */
 	executionId?: string;
+	/** the workflow's ID (default: a new one per run); runs with the same ID share n8n's processed-data rows */
+	workflowId?: string;
 	/** Stop: the engine's cancel signal fires when this one does */
 	abortSignal?: AbortSignal;
 	/** a second Muvi Video node after the first, in the same execution ("Muvi Video 2") */
@@ -167,7 +170,11 @@ export function additionalDataFor(
 }
 
 /** Runs Start → Muvi Video and returns what the Muvi node produced. */
+let workflowCounter = 0;
+
 export async function runMuviNode(options: RunOptions): Promise<RunResult> {
+	await ensureProcessedData();
+	const workflowId = options.workflowId ?? `wf-run-${++workflowCounter}`;
 	const nodes: INode[] = [
 		{
 			id: 'start',
@@ -204,7 +211,7 @@ export async function runMuviNode(options: RunOptions): Promise<RunResult> {
 		connections['Muvi Video'] = { main: [[{ node: 'Muvi Video 2', type: 'main' as const, index: 0 }]] };
 	}
 	const workflowData = {
-		id: 'wf-1',
+		id: workflowId,
 		name: 'test',
 		active: false,
 		nodes,
@@ -213,7 +220,7 @@ export async function runMuviNode(options: RunOptions): Promise<RunResult> {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as unknown as IWorkflowBase;
-	const workflow = new Workflow({ id: 'wf-1', name: 'test', nodes, connections, active: false, nodeTypes, settings: {} });
+	const workflow = new Workflow({ id: workflowId, name: 'test', nodes, connections, active: false, nodeTypes, settings: {} });
 	const additionalData = additionalDataFor(options.credentials, workflowData, options.executionId ? { executionId: options.executionId } : {});
 	const execute = new WorkflowExecute(additionalData, options.mode ?? 'manual', createRunExecutionData());
 	const running = execute.run({ workflow, startNode: nodes[0] });

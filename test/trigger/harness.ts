@@ -29,15 +29,9 @@ import { join } from 'node:path';
 
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'muvi-trigger-n8n-'));
 
-import { DataDeduplicationService, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
-	type DeduplicationItemTypes,
-	type DeduplicationScope,
-	type ICheckProcessedContextData,
-	type ICheckProcessedOptions,
-	type IDataDeduplicator,
-	type IDeduplicationOutput,
 	Workflow,
 	type ExecutionError,
 	type ICredentialDataDecryptedObject,
@@ -58,6 +52,7 @@ import {
 import { Agent, request } from 'undici';
 
 import { additionalDataFor as sharedAdditionalData } from '../helpers/engine';
+import { ensureProcessedData, useProcessedDataStore } from '../helpers/processedData';
 import { MuviVideoTrigger } from '../../nodes/MuviVideoTrigger/MuviVideoTrigger.node';
 
 export const TRIGGER_TYPE = 'n8n-nodes-muvi.muviVideoTrigger';
@@ -116,69 +111,6 @@ export class FakeN8nDatabase {
 
 export const TRIGGER_NODE_ID = 'trigger-node-id';
 
-/** Which database a workflow id lives in (harnesses register here; the deduplicator is process-wide in n8n-core). */
-const databaseOfWorkflow = new Map<string, FakeN8nDatabase>();
-
-/** n8n's DeduplicationHelper, 'entries' mode, over a FakeN8nDatabase. */
-class FakeDeduplicator implements IDataDeduplicator {
-	private row(scope: DeduplicationScope, contextData: ICheckProcessedContextData) {
-		const workflowId = contextData.workflow.id;
-		const db = databaseOfWorkflow.get(workflowId);
-		if (!db) throw new Error(`no fake database for workflow ${workflowId}`);
-		if (scope === 'node' && !contextData.node) throw new Error("No node information has been provided and so cannot use scope 'node'");
-		return { db, key: `${workflowId}|${scope === 'node' ? `n:${contextData.node!.id}` : ''}` };
-	}
-
-	private static hash(value: DeduplicationItemTypes): string {
-		return createHash('md5').update(value.toString()).digest('base64');
-	}
-
-	async checkProcessedAndRecord(
-		items: DeduplicationItemTypes[],
-		scope: DeduplicationScope,
-		contextData: ICheckProcessedContextData,
-		options: ICheckProcessedOptions,
-	): Promise<IDeduplicationOutput> {
-		const { db, key } = this.row(scope, contextData);
-		db.processedDataCalls++;
-		if (db.failProcessedDataCalls > 0) {
-			db.failProcessedDataCalls--;
-			throw new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
-		}
-		if (options.mode !== 'entries') throw new Error('the fake deduplicator only models "entries" mode');
-		// n8n reads the row, then writes it back: another call can run in between
-		const found = structuredClone(db.processedData.get(key));
-		await new Promise((resolve) => (db.processedDataDelayMs > 0 ? setTimeout(resolve, db.processedDataDelayMs) : setImmediate(resolve)));
-		const hashed = items.map((item) => FakeDeduplicator.hash(item));
-		const result: IDeduplicationOutput = { new: [], processed: [] };
-		const data = found?.data ?? [];
-		hashed.forEach((h, i) => {
-			if (found && data.includes(h)) result.processed.push(items[i]);
-			else {
-				result.new.push(items[i]);
-				data.push(h);
-			}
-		});
-		if (options.maxEntries) data.splice(0, data.length - options.maxEntries);
-		db.processedData.set(key, { mode: options.mode, data });
-		return result;
-	}
-
-	async removeProcessed(): Promise<void> {
-		throw new Error('not used by the trigger');
-	}
-
-	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {
-		const { db, key } = this.row(scope, contextData);
-		db.processedData.delete(key);
-	}
-
-	async getProcessedDataCount(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<number> {
-		const { db, key } = this.row(scope, contextData);
-		return db.processedData.get(key)?.data.length ?? 0;
-	}
-}
-
 export interface LogEntry {
 	level: string;
 	message: string;
@@ -209,11 +141,6 @@ function captureLogger(logger: unknown): void {
 	target.setInternalLogger(sink);
 }
 
-let deduplicatorReady: Promise<void> | undefined;
-function ensureDeduplicator(): Promise<void> {
-	deduplicatorReady ??= DataDeduplicationService.init(new FakeDeduplicator());
-	return deduplicatorReady;
-}
 
 export interface TriggerHarnessOptions {
 	credentials: ICredentialDataDecryptedObject;
@@ -292,13 +219,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export async function startTriggerHarness(options: TriggerHarnessOptions): Promise<TriggerHarness> {
-	await ensureDeduplicator();
+	await ensureProcessedData();
 	const workflowId = options.workflowId ?? `wf-${randomUUID()}`;
 	const webhookId = options.webhookId ?? randomUUID();
 	const webhookPath = `${webhookId}/muvi`;
 	const mode = options.mode ?? 'webhook';
 	const db = options.database ?? new FakeN8nDatabase();
-	databaseOfWorkflow.set(workflowId, db);
+	useProcessedDataStore(workflowId, db);
 	if (options.initialStaticData) db.staticData.set(workflowId, structuredClone(options.initialStaticData));
 	const loadStaticData = () => db.savedStaticData(workflowId);
 	const saveStaticData = (staticData: IDataObject) => {

@@ -10,6 +10,7 @@ import { checkExecutionSpend, checkTotal, needsPrices, readRunLimits } from './b
 import { finishedJobItem, jobAfterWait } from './finishedJob';
 import { ItemLoop, NotActedOn } from './itemLoop';
 import { planJob, type JobPlan } from './jobRequest';
+import { DurableLedger, type ItemKey } from './durableLedger';
 import { describeJobs, inputFingerprint, JobLedger, possibleJobsOf, UNKNOWN_JOB, type JobRecord } from './ledger';
 import { withMoney } from './outcome';
 import { pollUntilFinished } from './poll';
@@ -47,14 +48,28 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 	const spend = ExecutionSpend.of(this);
 	const account = await getBaseUrl(this);
 	const submitQueue = `muvi-generate-${++generateRuns}`;
+	const durable = DurableLedger.open(this);
+	/** what an item asks for: the same input on the same account is the same job */
+	const keyOf = (plan: JobPlan): ItemKey => ({
+		itemIndex: plan.itemIndex,
+		runIndex: ledger.runIndex,
+		model: String(plan.body.model ?? ''),
+		fingerprint: inputFingerprint(account, {
+			...plan.body,
+			files: plan.checkedFiles.map(({ field, files }) => [field.apiName, files.map((f) => [f.fileName, f.size, f.mimeType])]),
+		}),
+	});
+	const keys = loop.plans.map((plan) => (plan ? keyOf(plan) : undefined));
+	if (this.getMode() === 'retry') await recoverEarlierJobs(this, ledger, durable, keys, signal);
 	const jobOf = (i: number) => {
 		const record = ledger.jobOf(i);
 		return record ? { ...record, estimateMicroCents: loop.plans[i]?.estimate } : undefined;
 	};
 
 	/** Submits the item, or attaches it to the job an earlier try of this run submitted for the same input. */
-	const submitOnce = async (plan: JobPlan, fingerprint: string): Promise<{ record: JobRecord; attached: boolean }> => {
+	const submitOnce = async (plan: JobPlan, key: ItemKey): Promise<{ record: JobRecord; attached: boolean }> => {
 		const i = plan.itemIndex;
+		const { fingerprint } = key;
 		const earlier = ledger.find(i, fingerprint);
 		if (earlier?.jobId === UNKNOWN_JOB) throw mayExistAlready(i);
 		if (earlier) return { record: earlier, attached: true };
@@ -70,6 +85,8 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		}
 		throwIfStopped(signal);
 		if (loop.failed) throw new NotActedOn();
+		// written ahead to n8n's database: from here a Retry of this execution never sends the item blind
+		const markedAhead = await durable.beforeSubmit(key);
 		const submittedAt = Date.now();
 		let answer: IDataObject;
 		try {
@@ -78,6 +95,8 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 			// a lost answer may have created (and charged) a job: it counts as charged, at its estimate
 			const error = caught as Error;
 			if (possibleJobsOf(error)) spend.charge(plan.estimate);
+			// Muvi said no job was created: a Retry may send the item
+			else if (markedAhead) await durable.notSubmitted(key);
 			throw error;
 		}
 		const summary = normalizeJob({ ...answer, model: answer.model ?? plan.body.model, status: answer.status ?? 'pending' });
@@ -95,6 +114,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 			summary,
 		};
 		ledger.record(record);
+		await durable.submitted(key, record.jobId);
 		spend.charge(record.costMicroCents ?? plan.estimate);
 		return { record, attached: false };
 	};
@@ -143,15 +163,12 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 
 	await loop.act(
 		async (plan, i) => {
-			const fingerprint = inputFingerprint(account, {
-				...plan.body,
-				files: plan.checkedFiles.map(({ field, files }) => [field.apiName, files.map((f) => [f.fileName, f.size, f.mimeType])]),
-			});
+			const key = keys[i] as ItemKey;
 			try {
 				// submits go out one at a time, in item order; waiting happens side by side
 				const { record, attached } = await inTurn(submitQueue, async () => {
 					try {
-						return await submitOnce(plan, fingerprint);
+						return await submitOnce(plan, key);
 					} catch (caught) {
 						// a failed submit (without Continue On Fail) stops the submits after it before they are sent
 						const error = caught as Error;
@@ -164,7 +181,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 			} catch (caught) {
 				const error = caught as Error;
 				const possible = possibleJobsOf(error);
-				if (possible) ledger.notePossibleJob(i, fingerprint, possible);
+				if (possible) ledger.notePossibleJob(i, key.fingerprint, possible);
 				throw error;
 			}
 		},
@@ -217,4 +234,36 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 			return error;
 		},
 	});
+}
+
+/**
+ * An editor Retry (a new execution, perhaps on another process, perhaps after the first one's worker
+ * died): each item the execution's custom data does not name is looked up in n8n's processed-data
+ * table and Muvi's job list, and attached to its job; an item whose submit may have reached Muvi but
+ * whose job is not found is not sent again.
+ */
+async function recoverEarlierJobs(
+	ctx: IExecuteFunctions,
+	ledger: JobLedger,
+	durable: DurableLedger,
+	keys: Array<ItemKey | undefined>,
+	signal?: AbortSignal,
+): Promise<void> {
+	const unknown = keys.filter((k): k is ItemKey => k !== undefined && ledger.find(k.itemIndex, k.fingerprint) === undefined);
+	if (unknown.length === 0 || !durable.available) return;
+	const found = await durable.recover(unknown, signal);
+	let attached = 0;
+	for (const key of unknown) {
+		const job = found.get(key.itemIndex);
+		if (job === undefined) continue;
+		if (job === 'unknown') ledger.adopt(key.itemIndex, key.fingerprint, UNKNOWN_JOB, 'unknown');
+		else {
+			ledger.adopt(key.itemIndex, key.fingerprint, job.jobId, job.status);
+			attached++;
+		}
+	}
+	const node = ctx.getNode();
+	ctx.logger.info(
+		`Muvi Video: node "${node.name}" retries ${keys.filter(Boolean).length} item(s) (execution ${ctx.getExecutionId()}): ${attached} attached to their earlier job from n8n's processed-data table and Muvi's job list, ${found.size - attached} may have a job that was not found (not sent again), ${unknown.length - found.size} never reached Muvi`,
+	);
 }

@@ -62,7 +62,7 @@ export class JobLedger {
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
-		private readonly runIndex: number,
+		readonly runIndex: number,
 		key: string,
 	) {
 		let records = runs.get(key);
@@ -130,6 +130,23 @@ export class JobLedger {
 			`Muvi job may exist for item ${itemIndex + 1} of node "${node.name}" (execution ${this.ctx.getExecutionId()}): the submit's answer was lost; candidates from Muvi's job list: ${candidates.join(', ') || 'none seen yet'}`,
 			{ executionId: this.ctx.getExecutionId(), nodeName: node.name, itemIndex, candidates },
 		);
+	}
+
+	/**
+	 * A job (or a possible one) an earlier execution submitted for this item with this input, found in
+	 * n8n's processed-data table and Muvi's job list by an editor Retry: attached to like one of this run.
+	 */
+	adopt(itemIndex: number, fingerprint: string, jobId: string, status: string): void {
+		if (this.records.has(itemIndex)) return;
+		this.records.set(itemIndex, {
+			itemIndex,
+			jobId,
+			fingerprint,
+			status: jobId === UNKNOWN_JOB ? 'unknown' : 'submitted earlier',
+			submittedAt: Date.now(),
+			summary: jobId === UNKNOWN_JOB ? {} : { jobId, status },
+		});
+		this.save();
 	}
 
 	update(itemIndex: number, patch: Partial<Pick<JobRecord, 'status' | 'costMicroCents'>>): void {
