@@ -4,7 +4,7 @@
  * bench/results.md.
  *
  *   npm run bench                          all four, writes bench/results.md
- *   npm run bench -- --only=polling,memory  some of them (polling, memory, throughput, overhead)
+ *   npm run bench -- --only=polling,memory  some of them (polling, memory, throughput, overhead, waitmodes, scale)
  *   npm run bench -- --no-write             print only
  */
 import { writeFileSync } from 'node:fs';
@@ -17,9 +17,10 @@ import { MEMORY_LIMIT, benchMemory, type MemoryResult } from './memory';
 import { benchOverhead, type OverheadResult } from './overhead';
 import { benchPolling, type PollingResult } from './polling';
 import { ITEMS, benchThroughput, type ThroughputResult } from './throughput';
+import { benchScale } from './scale';
 import { JOB_MS, benchWaitModes } from './wait-modes';
 
-const NAMES = ['polling', 'memory', 'throughput', 'overhead', 'waitmodes'] as const;
+const NAMES = ['polling', 'memory', 'throughput', 'overhead', 'waitmodes', 'scale'] as const;
 type Name = (typeof NAMES)[number];
 
 const args = process.argv.slice(2);
@@ -99,6 +100,17 @@ async function main(): Promise<void> {
 		headline[4] =
 			`Overhead: n8n and the node add ${(single.nodeMs - single.rawMs).toFixed(0)} ms to a one-item execution and ${(batch.nodeMs - batch.rawMs).toFixed(1)} ms per item in a 100-item execution, ` +
 				"mostly n8n resolving the node's parameters, against a local fake that answers in under 2 ms.";
+	}
+
+	if (selected.includes('scale')) {
+		const t = Date.now();
+		const scale = await benchScale();
+		show('6. Batch size: 100 to 1,000 items, and the ledger\'s cost', `${scale.table}\n\n${scale.note} (${fmtS(Date.now() - t)})`);
+		if (!scale.flat) problems.push('the time or memory per item grows with the batch size');
+		const [small, , big] = scale.rows;
+		headline[6] =
+			`Batch size: ${big.items} Wait-off items at ${big.msPerItem.toFixed(1)} ms and ${(big.bytesPerItem / 1024).toFixed(0)} KB per item (${small.items} items: ${small.msPerItem.toFixed(1)} ms, ${(small.bytesPerItem / 1024).toFixed(0)} KB); ` +
+				`the job ledger in n8n's processed-data table adds ${(small.msPerItem - small.msPerItemNoLedger).toFixed(2)} ms per item at ${small.items} items and ${(big.msPerItem - big.msPerItemNoLedger).toFixed(2)} ms at ${big.items} (${big.callsPerItem.toFixed(0)} table calls per item).`;
 	}
 
 	if (selected.includes('waitmodes')) {

@@ -97,26 +97,35 @@ describe('a 200-item batch stopped half way and retried', () => {
 		expect(nodeItems(retried).map((i) => i.json.jobId)).toEqual(Array.from({ length: 200 }, (_, n) => jobOfPrompt.get(`e2e ledger b ${n + 1}`)));
 	}, 300_000);
 
-	test("a Stop (the workflow timeout) half way: n8n's Retry of the stopped execution pays for nothing", async () => {
-		// slow submits, so that the 5-second timeout stops the batch part way
-		await fake('/options', { method: 'POST', body: JSON.stringify({ latencyMs: 40 }) });
+	test("a Stop (the workflow timeout) half way: n8n's Retry runs nothing; a new run with Attach to Earlier Jobs sends each remaining item once", async () => {
+		// the node reads the option from $env here, so that the same workflow (the same node) runs again with it on
+		const env = (attach: boolean) => ({ N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false', MUVI_E2E_ATTACH: String(attach) });
+		// slow submits, so that the 10-second timeout stops the batch part way
+		await fake('/options', { method: 'POST', body: JSON.stringify({ latencyMs: 100 }) });
 		let stopped: Execution;
 		try {
-			stopped = (await executeWorkflow('muviE2eLedgrStop')).execution;
+			stopped = (await executeWorkflow('muviE2eLedgrStop', env(false))).execution;
 		} finally {
 			await fake('/options', { method: 'POST', body: JSON.stringify({ latencyMs: 0 }) });
 		}
-		const sentBefore = (await jobsWith('e2e ledger s')).length;
-		process.stderr.write(`[e2e ledger] stopped execution ${stopped.id} (${stopped.status}) after ${sentBefore} of 200 submits\n`);
+		const before = new Map((await jobsWith('e2e ledger s')).map((j) => [String(j.input.prompt), j.jobId]));
+		process.stderr.write(`[e2e ledger] stopped execution ${stopped.id} (${stopped.status}) after ${before.size} of 200 submits\n`);
 		expect(stopped.status).toBe('canceled');
-		expect(sentBefore).toBeGreaterThan(0);
-		expect(sentBefore).toBeLessThan(200);
+		expect(before.size).toBeGreaterThan(0);
+		expect(before.size).toBeLessThan(200);
 		// n8n saves a stopped execution without the node it stopped (n8n-core's cancel hook), so its Retry
-		// (which n8n's editor only offers for failed and crashed executions) runs nothing: no job is paid twice
+		// (which n8n's editor only offers for failed and crashed executions) runs nothing: nothing is paid twice
 		const retried = await retry('muviE2eLedgrStop', stopped);
-		process.stderr.write(`[e2e ledger] retry ${retried.id} of the stopped execution: ${retried.status}, node ran: ${Boolean(retried.data.resultData.runData['Muvi Video'])}\n`);
+		expect(Boolean(retried.data.resultData.runData['Muvi Video'])).toBe(false);
+		expect((await jobsWith('e2e ledger s')).length).toBe(before.size);
+
+		const again = await executeWorkflow('muviE2eLedgrStop', env(true));
+		expect(again.execution.status).toBe('success');
+		const after = await jobsWith('e2e ledger s');
+		expect(after).toHaveLength(200);
 		const perPrompt = await jobsPerPrompt('e2e ledger s');
-		expect(perPrompt.size).toBe(sentBefore);
 		expect([...perPrompt.values()].every((n) => n === 1)).toBe(true);
+		const items = again.items('Muvi Video');
+		for (const [prompt, jobId] of before) expect(items[Number(prompt.split(' ').at(-1)) - 1].json.jobId).toBe(jobId);
 	}, 300_000);
 });

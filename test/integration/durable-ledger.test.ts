@@ -140,6 +140,9 @@ describe('an editor Retry without the first execution\'s custom data', () => {
 		const retry = await run(kling({ waitForCompletion: false }), { items: items(3), mode: 'retry', continueOnFail: true });
 		expect(submits()).toHaveLength(3);
 		expect(String(retry.items[0].json.error)).toMatch(/may have created a job; not sent again/);
+		// the job the lost answer created is named as a candidate: a job of the model no item claims, made at that time
+		const lostJob = [...fake.jobs.values()].find((j) => (j.input as IDataObject).prompt === 'product 1')!;
+		expect(JSON.stringify(retry.items[0].json)).toContain(lostJob.jobId);
 		expect(retry.items.slice(1).map((i) => i.json.jobId)).toEqual(first.items.slice(1).map((i) => i.json.jobId));
 
 		const refusedRun = workflow();
@@ -182,5 +185,40 @@ describe('an editor Retry without the first execution\'s custom data', () => {
 		expect(result.error).toBeUndefined();
 		expect(submits()).toHaveLength(3);
 		expect(result.items.map((i) => i.json.outcome)).toEqual(['running', 'running', 'running']);
+	});
+});
+
+describe('Attach to Earlier Jobs (for batches n8n cannot retry: stopped, or their worker died)', () => {
+	test('a new run with it on attaches every item that has a job and sends the rest once; off, it pays for new jobs', async () => {
+		const run = workflow();
+		const stop = new AbortController();
+		fake.setOptions({ latencyMs: 15 });
+		const watch = setInterval(() => {
+			if (submits().length >= 10) stop.abort();
+		}, 2);
+		await run(kling({ waitForCompletion: false }), { items: items(40), abortSignal: stop.signal }).finally(() => clearInterval(watch));
+		fake.setOptions({ latencyMs: 0 });
+		const sentBefore = submits().length;
+		expect(sentBefore).toBeLessThan(40);
+		const before = new Map([...fake.jobs.values()].map((j) => [String((j.input as IDataObject).prompt), j.jobId]));
+
+		// "true" as a sheet sends it
+		const again = await run(kling({ waitForCompletion: false, options: { attachToEarlierJobs: 'true' } }), { items: items(40) });
+		expect(again.error).toBeUndefined();
+		expect(submits()).toHaveLength(40);
+		expect(jobsPerPrompt().size).toBe(40);
+		expect([...jobsPerPrompt().values()].every((n) => n === 1)).toBe(true);
+		for (const [prompt, jobId] of before) expect(again.items[Number(prompt.replace('product ', '')) - 1].json.jobId).toBe(jobId);
+
+		const fresh = await run(kling({ waitForCompletion: false }), { items: items(40) });
+		expect(fresh.error).toBeUndefined();
+		expect(submits()).toHaveLength(80);
+	});
+
+	test('"yes" is an input error naming the field and the item, before any request', async () => {
+		const run = workflow();
+		const result = await run(kling({ waitForCompletion: false, options: { attachToEarlierJobs: 'yes' } }), { items: items(2) });
+		expect(result.error?.message).toMatch(/Item 1: "Attach to Earlier Jobs"/);
+		expect(submits()).toHaveLength(0);
 	});
 });

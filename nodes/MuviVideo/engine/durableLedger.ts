@@ -36,6 +36,17 @@ export interface RecoveredJob {
 	createdAt?: string;
 }
 
+/**
+ * An item whose submit may have reached Muvi, but whose job is not in the marks (its answer never came):
+ * the jobs of its model that no item of this node claims, created while the node's other jobs were.
+ */
+export interface MaybeJob {
+	candidates: string[];
+}
+
+/** How long before and after the node's own jobs another job counts as a candidate of a lost submit. */
+const CANDIDATE_WINDOW_MS = 60_000;
+
 /** n8n's hashed-entries mode; the row keeps this many marks (the oldest go first): about 2,500 items' worth. */
 const OPTIONS = { mode: 'entries' as const, maxEntries: 20_000 };
 /** How far back in Muvi's job list a Retry looks for the jobs of its items. */
@@ -106,17 +117,19 @@ export class DurableLedger {
 	 * list shows it (newest first), or `'unknown'` when none is found. Items that are not in the result
 	 * never reached Muvi.
 	 */
-	async recover(keys: ItemKey[], signal?: AbortSignal): Promise<Map<number, RecoveredJob | 'unknown'>> {
-		const found = new Map<number, RecoveredJob | 'unknown'>();
+	async recover(keys: ItemKey[], signal?: AbortSignal): Promise<Map<number, RecoveredJob | MaybeJob>> {
+		const found = new Map<number, RecoveredJob | MaybeJob>();
 		if (!this.dedup || keys.length === 0) return found;
 		const sent = await this.probe(keys.map(mark.writeAhead));
 		if (!sent) {
 			// the marks could not be read: nothing can be said of any item, so none is sent again
-			for (const k of keys) found.set(k.itemIndex, 'unknown');
+			for (const k of keys) found.set(k.itemIndex, { candidates: [] });
 			return found;
 		}
 		const open = new Map(keys.filter((k) => sent.has(mark.writeAhead(k))).map((k) => [k.itemIndex, k]));
-		for (const k of open.values()) found.set(k.itemIndex, 'unknown');
+		/** jobs of the items' models that are not this node's, and the times of this node's jobs */
+		const others: IDataObject[] = [];
+		const ourTimes: number[] = [];
 		const bits = Math.max(1, ...[...open.keys()].map((i) => (i > 0 ? Math.floor(Math.log2(i)) + 1 : 0)));
 		let cursor: string | undefined;
 		for (let page = 0; open.size > 0 && page < RECOVERY_PAGES_MAX; page++) {
@@ -132,6 +145,8 @@ export class DurableLedger {
 			const candidates = jobs.filter((j) => j.model === undefined || models.has(String(j.model)));
 			const ours = await this.probe(candidates.map((j) => mark.ours(String(j.jobId))));
 			const mine = candidates.filter((j) => ours?.has(mark.ours(String(j.jobId))));
+			if (ours) others.push(...candidates.filter((j) => !ours.has(mark.ours(String(j.jobId)))));
+			ourTimes.push(...mine.map((j) => Date.parse(String(j.createdAt ?? ''))).filter(Number.isFinite));
 			const setBits = await this.probe(mine.flatMap((j) => Array.from({ length: bits }, (_, bit) => mark.bit(String(j.jobId), bit))));
 			const claims = mine.flatMap((j) => {
 				const jobId = String(j.jobId);
@@ -155,6 +170,15 @@ export class DurableLedger {
 			const oldest = Math.min(...jobs.map((j) => Date.parse(String(j.createdAt ?? ''))).filter(Number.isFinite));
 			cursor = typeof answer.nextCursor === 'string' && answer.nextCursor !== '' ? answer.nextCursor : undefined;
 			if (!answer.hasMore || !cursor || oldest < Date.now() - RECOVERY_HORIZON_MS) break;
+		}
+		const from = Math.min(...ourTimes) - CANDIDATE_WINDOW_MS;
+		const to = Math.max(...ourTimes) + CANDIDATE_WINDOW_MS;
+		for (const key of open.values()) {
+			const candidates = others.filter((j) => {
+				const created = Date.parse(String(j.createdAt ?? ''));
+				return (j.model === undefined || String(j.model) === key.model) && created >= from && created <= to;
+			});
+			found.set(key.itemIndex, { candidates: candidates.map((j) => String(j.jobId)) });
 		}
 		return found;
 	}

@@ -60,7 +60,10 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		}),
 	});
 	const keys = loop.plans.map((plan) => (plan ? keyOf(plan) : undefined));
-	if (this.getMode() === 'retry') await recoverEarlierJobs(this, ledger, durable, keys, signal);
+	// an editor Retry attaches every item; any run attaches the items that ask for it (Attach to Earlier Jobs)
+	const retry = this.getMode() === 'retry';
+	const attaching = keys.filter((key, i) => key !== undefined && (retry || loop.plans[i]?.attachToEarlierJobs));
+	if (attaching.length > 0) await recoverEarlierJobs(this, ledger, durable, attaching, signal);
 	const jobOf = (i: number) => {
 		const record = ledger.jobOf(i);
 		return record ? { ...record, estimateMicroCents: loop.plans[i]?.estimate } : undefined;
@@ -71,7 +74,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		const i = plan.itemIndex;
 		const { fingerprint } = key;
 		const earlier = ledger.find(i, fingerprint);
-		if (earlier?.jobId === UNKNOWN_JOB) throw mayExistAlready(i);
+		if (earlier?.jobId === UNKNOWN_JOB) throw mayExistAlready(i, earlier.candidates);
 		if (earlier) return { record: earlier, attached: true };
 		if (loop.failed) throw new NotActedOn();
 		throwIfStopped(signal);
@@ -120,11 +123,12 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 	};
 
 	/** An earlier try lost the answer to this item's submit: sending it again could pay twice. */
-	const mayExistAlready = (itemIndex: number) =>
+	const mayExistAlready = (itemIndex: number, candidates: string[] = []) =>
 		new NodeOperationError(node, `Item ${itemIndex + 1}: an earlier try's submit may have created a job; not sent again`, {
 			itemIndex,
-			description:
-				"The answer to that submit was lost, so a job may exist and be paid. Check your recent jobs (Muvi dashboard, or this node: Job → Get Many); to submit the item anyway, run the workflow again (a new execution).",
+			description: `The answer to that submit was lost, so a job may exist and be paid.${
+				candidates.length ? ` Jobs of this model in Muvi's job list that no item of this node claims, created at that time: ${candidates.slice(0, 10).join(', ')}.` : ''
+			} Check your recent jobs (Muvi dashboard, or this node: Job → Get Many); to submit the item anyway, run the workflow again (a new execution).`,
 		});
 
 	/**
@@ -256,14 +260,13 @@ async function recoverEarlierJobs(
 	for (const key of unknown) {
 		const job = found.get(key.itemIndex);
 		if (job === undefined) continue;
-		if (job === 'unknown') ledger.adopt(key.itemIndex, key.fingerprint, UNKNOWN_JOB, 'unknown');
-		else {
+		if ('jobId' in job) {
 			ledger.adopt(key.itemIndex, key.fingerprint, job.jobId, job.status);
 			attached++;
-		}
+		} else ledger.adopt(key.itemIndex, key.fingerprint, UNKNOWN_JOB, 'unknown', job.candidates);
 	}
 	const node = ctx.getNode();
 	ctx.logger.info(
-		`Muvi Video: node "${node.name}" retries ${keys.filter(Boolean).length} item(s) (execution ${ctx.getExecutionId()}): ${attached} attached to their earlier job from n8n's processed-data table and Muvi's job list, ${found.size - attached} may have a job that was not found (not sent again), ${unknown.length - found.size} never reached Muvi`,
+		`Muvi Video: node "${node.name}" looks for the earlier jobs of ${keys.length} item(s) (execution ${ctx.getExecutionId()}): ${attached} attached to their earlier job from n8n's processed-data table and Muvi's job list, ${found.size - attached} may have a job that was not found (not sent again), ${unknown.length - found.size} never reached Muvi`,
 	);
 }

@@ -156,6 +156,8 @@ export interface JobPlan extends JobRequest {
 	allowUnknownCost: boolean;
 	/** what the Timeout does to a job still rendering */
 	onTimeout: OnTimeout;
+	/** attach to the job this node submitted earlier for the same input and position (Attach to Earlier Jobs) */
+	attachToEarlierJobs: boolean;
 }
 
 /** Whether the item asks for images (an image model, or Other Model under the Image resource): the remedies differ. */
@@ -255,5 +257,6 @@ export async function planJob(ctx: IExecuteFunctions, itemIndex: number, priceWa
 	const onTimeout = String(param('options.onTimeout', 'keepRunning') || 'keepRunning');
 	if (onTimeout !== 'keepRunning' && onTimeout !== 'cancelPending')
 		throw inputProblem(node, itemIndex, '"On Timeout" must be Keep Running or Cancel Pending Jobs', `Got ${JSON.stringify(onTimeout).slice(0, 80)}.`);
-	return { ...request, itemIndex, checkedFiles, wait, download, binaryPropertyName, timeoutMs: timeoutSeconds * 1000, allowUnknownCost, onTimeout };
+	const attachToEarlierJobs = flagParam(node, itemIndex, param, 'options.attachToEarlierJobs', 'Attach to Earlier Jobs', false);
+	return { ...request, itemIndex, checkedFiles, wait, download, binaryPropertyName, timeoutMs: timeoutSeconds * 1000, allowUnknownCost, onTimeout, attachToEarlierJobs };
 }

@@ -16,6 +16,8 @@ export interface JobRecord {
 	submittedAt: number;
 	/** the submit's answer as the node outputs it */
 	summary: IDataObject;
+	/** for a submit whose answer was lost: jobs in Muvi's list that may be its */
+	candidates?: string[];
 }
 
 /** A fingerprint of what an item asks Muvi to do: the same input on the same account means the same job. */
@@ -136,7 +138,7 @@ export class JobLedger {
 	 * A job (or a possible one) an earlier execution submitted for this item with this input, found in
 	 * n8n's processed-data table and Muvi's job list by an editor Retry: attached to like one of this run.
 	 */
-	adopt(itemIndex: number, fingerprint: string, jobId: string, status: string): void {
+	adopt(itemIndex: number, fingerprint: string, jobId: string, status: string, candidates?: string[]): void {
 		if (this.records.has(itemIndex)) return;
 		this.records.set(itemIndex, {
 			itemIndex,
@@ -145,6 +147,7 @@ export class JobLedger {
 			status: jobId === UNKNOWN_JOB ? 'unknown' : 'submitted earlier',
 			submittedAt: Date.now(),
 			summary: jobId === UNKNOWN_JOB ? {} : { jobId, status },
+			...(candidates ? { candidates } : {}),
 		});
 		this.save();
 	}

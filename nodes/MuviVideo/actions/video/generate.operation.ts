@@ -44,6 +44,14 @@ const sharedOptions: INodeProperties[] = [
 		placeholder: 'e.g. https://n8n.example.com/webhook/…/muvi',
 		description: 'An https:// address Muvi calls when the job finishes, e.g. the production URL of a Muvi Video Trigger node',
 	},
+	{
+		displayName: 'Attach to Earlier Jobs',
+		name: 'attachToEarlierJobs',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether an item this node already submitted with the same input, at the same position in the batch, within the last 7 days, is attached to that job instead of being paid again. Turn on to finish a batch that was stopped or whose n8n worker died (n8n's Retry does not run those again). An editor Retry of a failed execution always attaches.",
+	},
 ];
 
 /** Version 1 (existing workflows): Max Cost, the other limits and Download Video live under Options, as they always did. */
