@@ -11,12 +11,13 @@ import { muviRead } from '../../muviClient/transport';
  * about but not read: the job IDs themselves come back from Muvi's job list (`GET /v1/jobs`), each
  * tested against the marks. For every submit:
  * - before it is sent, `w` (write-ahead): this item, with this input, may reach Muvi;
- * - when Muvi answers with a job, `k` (the job is this node's), one `b` per set bit of the item's
- *   index, and `j` (the job belongs to this run, item and input);
+ * - when Muvi answers with a job, `j`: the job belongs to this run, item and input;
  * - when Muvi says no job was created, `w` is taken back, so a retry sends the item.
  * An editor Retry (and a Retry after a crashed worker) asks about `w` for every item: an item without
- * one never reached Muvi and is sent; an item with one is attached to its job, found in Muvi's list, or,
- * when no job is found, is not sent again (its submit may have created one).
+ * one never reached Muvi and is sent; an item with one is attached to its job, found in Muvi's list (a
+ * node run submits its items one at a time, in order, so the newest jobs pair with the highest items,
+ * each pairing confirmed by its `j` mark), or, when no job is found, is not sent again (its submit may
+ * have created one).
  */
 
 /** A submitted item, as the marks name it. */
@@ -47,8 +48,8 @@ export interface MaybeJob {
 /** How long before and after the node's own jobs another job counts as a candidate of a lost submit. */
 const CANDIDATE_WINDOW_MS = 60_000;
 
-/** n8n's hashed-entries mode; the row keeps this many marks (the oldest go first): about 2,500 items' worth. */
-const OPTIONS = { mode: 'entries' as const, maxEntries: 20_000 };
+/** n8n's hashed-entries mode; the row keeps this many marks (the oldest go first): two an item, so 25,000 items. */
+const OPTIONS = { mode: 'entries' as const, maxEntries: 50_000 };
 /** How far back in Muvi's job list a Retry looks for the jobs of its items. */
 export const RECOVERY_HORIZON_MS = 7 * 24 * 3600_000;
 /** ... and at most this many pages of 100 jobs. */
@@ -56,21 +57,21 @@ const RECOVERY_PAGES_MAX = 50;
 
 const mark = {
 	writeAhead: (k: ItemKey) => `muvi/w/${k.runIndex}/${k.itemIndex}/${k.fingerprint}`,
-	ours: (jobId: string) => `muvi/k/${jobId}`,
-	bit: (jobId: string, bit: number) => `muvi/b/${jobId}/${bit}`,
 	job: (jobId: string, k: ItemKey) => `muvi/j/${jobId}/${k.runIndex}/${k.itemIndex}/${k.fingerprint}`,
 };
-
-const bitsOf = (n: number) => {
-	const bits: number[] = [];
-	for (let bit = 0; n >= 2 ** bit; bit++) if (Math.floor(n / 2 ** bit) % 2 === 1) bits.push(bit);
-	return bits;
-};
+/** Asking never trims the row (asked marks are taken back at once): only a write may drop the oldest marks. */
+const ASK = { mode: 'entries' as const };
+/** How far from its place in submit order a job is looked for among the items (jobs of others in between). */
+const ORDER_SLACK = 8;
+/** Marks asked about in one call, at most. */
+const PROBE_MAX = 5_000;
 
 type Dedup = Pick<IExecuteFunctions['helpers'], 'checkProcessedAndRecord' | 'removeProcessed'>;
 
 export class DurableLedger {
 	private warned = false;
+	/** the marks this run wrote and still stands by */
+	private readonly written = new Set<string>();
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -97,19 +98,33 @@ export class DurableLedger {
 
 	/** Before a submit is sent: true when this call made the mark (only then may `notSubmitted` take it back). */
 	async beforeSubmit(key: ItemKey): Promise<boolean> {
+		this.written.add(mark.writeAhead(key));
 		const result = await this.write((d) => d.checkProcessedAndRecord([mark.writeAhead(key)], 'node', OPTIONS));
 		return result ? result.new.length > 0 : false;
 	}
 
 	/** Muvi answered with a job: the marks that let a Retry find it and its item. */
 	async submitted(key: ItemKey, jobId: string): Promise<void> {
-		const marks = [mark.ours(jobId), ...bitsOf(key.itemIndex).map((bit) => mark.bit(jobId, bit)), mark.job(jobId, key)];
-		await this.write((d) => d.checkProcessedAndRecord(marks, 'node', OPTIONS));
+		this.written.add(mark.job(jobId, key));
+		await this.write((d) => d.checkProcessedAndRecord([mark.job(jobId, key)], 'node', OPTIONS));
 	}
 
 	/** Muvi said no job was created: a Retry may send the item. */
 	async notSubmitted(key: ItemKey): Promise<void> {
+		this.written.delete(mark.writeAhead(key));
 		await this.write((d) => d.removeProcessed([mark.writeAhead(key)], 'node', OPTIONS));
+	}
+
+	/**
+	 * Writes this run's marks once more, in one call. n8n reads a row and writes it back whole, so an
+	 * execution in another process writing at the same moment can drop a mark; at the end of the run
+	 * the node puts back any that went missing.
+	 */
+	async reassert(): Promise<void> {
+		if (this.written.size === 0) return;
+		const marks = [...this.written];
+		const result = await this.write((d) => d.checkProcessedAndRecord(marks, 'node', OPTIONS));
+		if (result && result.new.length > 0) this.warn(`${result.new.length} of this run's marks in n8n's processed-data table had been overwritten by another execution and were written again`);
 	}
 
 	/**
@@ -126,13 +141,28 @@ export class DurableLedger {
 			for (const k of keys) found.set(k.itemIndex, { candidates: [] });
 			return found;
 		}
-		const open = new Map(keys.filter((k) => sent.has(mark.writeAhead(k))).map((k) => [k.itemIndex, k]));
-		/** jobs of the items' models that are not this node's, and the times of this node's jobs */
-		const others: IDataObject[] = [];
-		const ourTimes: number[] = [];
-		const bits = Math.max(1, ...[...open.keys()].map((i) => (i > 0 ? Math.floor(Math.log2(i)) + 1 : 0)));
+		// newest job first, highest item first: one node run submits its items in order, one at a time
+		const order = keys.filter((k) => sent.has(mark.writeAhead(k))).sort((a, b) => b.itemIndex - a.itemIndex);
+		const matched = new Set<number>();
+		/** jobs of the items' models that no item claimed (yet), newest first */
+		const unclaimed: IDataObject[] = [];
+		const claimedTimes: number[] = [];
+		const models = new Set(order.map((k) => k.model));
+		const fits = (job: IDataObject, key: ItemKey) => job.model === undefined || String(job.model) === key.model;
+		const claim = (job: IDataObject, position: number) => {
+			const key = order[position];
+			matched.add(position);
+			found.set(key.itemIndex, {
+				jobId: String(job.jobId),
+				status: String(job.status ?? 'pending'),
+				...(job.model !== undefined ? { model: String(job.model) } : {}),
+				...(job.createdAt !== undefined ? { createdAt: String(job.createdAt) } : {}),
+			});
+			const created = Date.parse(String(job.createdAt ?? ''));
+			if (Number.isFinite(created)) claimedTimes.push(created);
+		};
 		let cursor: string | undefined;
-		for (let page = 0; open.size > 0 && page < RECOVERY_PAGES_MAX; page++) {
+		for (let page = 0; matched.size < order.length && page < RECOVERY_PAGES_MAX; page++) {
 			let answer: IDataObject;
 			try {
 				answer = (await muviRead(this.ctx, { method: 'GET', path: '/v1/jobs', qs: { limit: 100, ...(cursor ? { cursor } : {}) }, abortSignal: signal }, 'listing jobs to find the jobs of a retried run')) as IDataObject;
@@ -141,44 +171,50 @@ export class DurableLedger {
 				break;
 			}
 			const jobs = (Array.isArray(answer.jobs) ? (answer.jobs as IDataObject[]) : []).filter((j) => typeof j.jobId === 'string' && j.jobId !== '');
-			const models = new Set([...open.values()].map((k) => k.model));
 			const candidates = jobs.filter((j) => j.model === undefined || models.has(String(j.model)));
-			const ours = await this.probe(candidates.map((j) => mark.ours(String(j.jobId))));
-			const mine = candidates.filter((j) => ours?.has(mark.ours(String(j.jobId))));
-			if (ours) others.push(...candidates.filter((j) => !ours.has(mark.ours(String(j.jobId)))));
-			ourTimes.push(...mine.map((j) => Date.parse(String(j.createdAt ?? ''))).filter(Number.isFinite));
-			const setBits = await this.probe(mine.flatMap((j) => Array.from({ length: bits }, (_, bit) => mark.bit(String(j.jobId), bit))));
-			const claims = mine.flatMap((j) => {
-				const jobId = String(j.jobId);
-				let index = 0;
-				for (let bit = 0; bit < bits; bit++) if (setBits?.has(mark.bit(jobId, bit))) index += 2 ** bit;
-				const key = open.get(index);
-				return key && (j.model === undefined || String(j.model) === key.model) ? [{ job: j, key }] : [];
+			// each job is asked about the items near where it would be if every job were this node's, in order
+			const start = matched.size;
+			const asked = candidates.map((job, k) => {
+				const near: number[] = [];
+				for (let p = Math.max(0, start + k - ORDER_SLACK); p <= Math.min(order.length - 1, start + k + ORDER_SLACK); p++)
+					if (!matched.has(p) && fits(job, order[p])) near.push(p);
+				return near;
 			});
-			const confirmed = await this.probe(claims.map(({ job, key }) => mark.job(String(job.jobId), key)));
-			// newest first: the first job found for an item is its latest
-			for (const { job, key } of claims) {
-				if (!open.has(key.itemIndex) || !confirmed?.has(mark.job(String(job.jobId), key))) continue;
-				open.delete(key.itemIndex);
-				found.set(key.itemIndex, {
-					jobId: String(job.jobId),
-					status: String(job.status ?? 'pending'),
-					...(job.model !== undefined ? { model: String(job.model) } : {}),
-					...(job.createdAt !== undefined ? { createdAt: String(job.createdAt) } : {}),
-				});
-			}
+			const present = await this.probe(candidates.flatMap((job, k) => asked[k].map((p) => mark.job(String(job.jobId), order[p]))));
+			candidates.forEach((job, k) => {
+				const position = asked[k].find((p) => !matched.has(p) && present?.has(mark.job(String(job.jobId), order[p])));
+				if (position === undefined) unclaimed.push(job);
+				else claim(job, position);
+			});
 			const oldest = Math.min(...jobs.map((j) => Date.parse(String(j.createdAt ?? ''))).filter(Number.isFinite));
 			cursor = typeof answer.nextCursor === 'string' && answer.nextCursor !== '' ? answer.nextCursor : undefined;
 			if (!answer.hasMore || !cursor || oldest < Date.now() - RECOVERY_HORIZON_MS) break;
 		}
-		const from = Math.min(...ourTimes) - CANDIDATE_WINDOW_MS;
-		const to = Math.max(...ourTimes) + CANDIDATE_WINDOW_MS;
-		for (const key of open.values()) {
-			const candidates = others.filter((j) => {
+		// what the order did not pair (a job sent again by Retry On Fail, other jobs in between): every
+		// remaining item against every unclaimed job, newest job first
+		const left = order.map((_, p) => p).filter((p) => !matched.has(p));
+		for (let from = 0; left.length > 0 && from < unclaimed.length; ) {
+			const chunk = unclaimed.slice(from, from + Math.max(1, Math.floor(PROBE_MAX / left.length)));
+			from += chunk.length;
+			const present = await this.probe(chunk.flatMap((job) => left.filter((p) => fits(job, order[p])).map((p) => mark.job(String(job.jobId), order[p]))));
+			for (const job of chunk) {
+				const at = left.findIndex((p) => !matched.has(p) && present?.has(mark.job(String(job.jobId), order[p])));
+				if (at !== -1) {
+					claim(job, left[at]);
+					left.splice(at, 1);
+				}
+			}
+		}
+		// the rest may have created a job whose answer never came: the unclaimed jobs of its model made meanwhile
+		const earliest = Math.min(...claimedTimes) - CANDIDATE_WINDOW_MS;
+		const latest = Math.max(...claimedTimes) + CANDIDATE_WINDOW_MS;
+		const claimedIds = new Set([...found.values()].flatMap((f) => ('jobId' in f ? [f.jobId] : [])));
+		for (const p of left) {
+			const candidates = unclaimed.filter((j) => {
 				const created = Date.parse(String(j.createdAt ?? ''));
-				return (j.model === undefined || String(j.model) === key.model) && created >= from && created <= to;
+				return !claimedIds.has(String(j.jobId)) && fits(j, order[p]) && created >= earliest && created <= latest;
 			});
-			found.set(key.itemIndex, { candidates: candidates.map((j) => String(j.jobId)) });
+			found.set(order[p].itemIndex, { candidates: candidates.map((j) => String(j.jobId)) });
 		}
 		return found;
 	}
@@ -191,8 +227,8 @@ export class DurableLedger {
 	private async probe(marks: string[]): Promise<Set<string> | undefined> {
 		if (marks.length === 0) return new Set();
 		return await this.write(async (d) => {
-			const result = await d.checkProcessedAndRecord(marks, 'node', OPTIONS);
-			if (result.new.length > 0) await d.removeProcessed(result.new, 'node', OPTIONS);
+			const result = await d.checkProcessedAndRecord(marks, 'node', ASK);
+			if (result.new.length > 0) await d.removeProcessed(result.new, 'node', ASK);
 			return new Set(result.processed.map(String));
 		});
 	}

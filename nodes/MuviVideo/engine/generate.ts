@@ -204,6 +204,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		const timeoutMs = Math.max(...loop.plans.map((p) => (p as JobPlan).timeoutMs));
 		// what passes on if n8n's time limit ends the wait before Muvi's webhook: every job as still rendering
 		const onTimeout = (submitted as JobRecord[]).map((r) => stillRunningItem(r.summary, r.itemIndex, timeoutMs, '', webhookTimedOut(r.jobId, timeoutMs)));
+		await durable.reassert();
 		if (allSubmitted && saveBatch(this, batch) && passThroughOnTimeout(this, onTimeout)) {
 			this.logger.info(
 				`Muvi Video: node "${node.name}" waits for Muvi's webhook for ${batch.length} job(s) (${batch.map((b) => b.jobId).join(', ')}), at most ${Math.round(timeoutMs / 1000)} s (execution ${this.getExecutionId()})`,
@@ -220,6 +221,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		});
 	}
 
+	await durable.reassert();
 	const lost = loop.failures.flatMap(({ itemIndex, error }) => {
 		const candidates = possibleJobsOf(error);
 		return candidates ? [`item ${itemIndex + 1}: a job may exist (answer lost${candidates.length ? `; candidates ${candidates.join(', ')}` : ''})`] : [];
