@@ -13,6 +13,7 @@ import * as model from './actions/model';
 import * as video from './actions/video';
 import { getCustomModelFields } from './descriptions/customModel';
 import { estimatedCost } from './descriptions/estimatedCost';
+import { fallbackModels } from './descriptions/fallbackModels';
 import { namedAfterValues } from './descriptions/parameters';
 import { subtitleExpression } from './descriptions/subtitle';
 import { resumeOnMuviWebhook, resumeWebhookDescription } from './engine/resume';
@@ -67,7 +68,7 @@ export class MuviVideo implements INodeType {
 
 	methods = {
 		// the live Estimated Cost line
-		loadOptions: { estimatedCost },
+		loadOptions: { estimatedCost, fallbackModels },
 		// "Other Model (by Slug)": the slug's fields from Muvi's public catalog
 		resourceMapping: { getCustomModelFields },
 	};

@@ -140,7 +140,7 @@ export interface FakeMuviOptions {
 	etaFactor?: number;
 	/** false: jobs stay pending until advanceJob/completeJob/failJob (or the control endpoints). Default true. */
 	autoProgress?: boolean;
-	/** true = every job fails; a number = the next N jobs fail. A prompt containing "[fail]" always fails. */
+	/** true = every job fails; a number = the next N jobs fail. A prompt containing "[fail]" always fails; "[fail:<text>]" fails on models whose slug contains <text>. */
 	failJobs?: boolean | number;
 
 	/** Accept any well-formed provider/model[/capability] slug with a default price (for the simulator). */
@@ -1365,6 +1365,9 @@ export class FakeMuviServer {
 		const now = realNow();
 		const durationMs = this.opts.modelDurationsMs[model.slug] ?? model.durationMs ?? this.opts.jobDurationMs;
 		let willFail = typeof input.prompt === 'string' && input.prompt.includes('[fail]');
+		// "[fail:<part of a slug>]": the job fails only on models whose slug contains it (fallback tests)
+		const only = typeof input.prompt === 'string' ? /\[fail:([^\]]+)\]/.exec(input.prompt) : null;
+		if (only && model.slug.includes(only[1])) willFail = true;
 		if (this.opts.failJobs === true) willFail = true;
 		else if (this.failNext > 0) {
 			this.failNext--;

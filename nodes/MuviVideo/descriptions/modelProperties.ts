@@ -87,7 +87,7 @@ function fieldProperty(field: ModelField): INodeProperties {
 }
 
 /** Shown under each name in the dropdown: what sets the model apart, its whole price formula, time and slug. */
-function modelOption(model: CatalogModel): INodePropertyOptions {
+export function modelOption(model: CatalogModel): INodePropertyOptions {
 	const parts = [model.about, priceFormulaLabel(model.price), model.note, `about ${model.typicalSeconds} s`, model.slug];
 	// n8n's dropdown filters on the name only: maker, model, capability and the exact base price, so "google" or "$0.084" finds it
 	return { name: `${model.name} · ${priceLabel(model.price)}`, value: model.slug, description: parts.filter(Boolean).join(' · ') };

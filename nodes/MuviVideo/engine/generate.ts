@@ -11,6 +11,7 @@ import { finishedJobItem, jobAfterWait } from './finishedJob';
 import { ItemLoop, NotActedOn } from './itemLoop';
 import { planJob, type JobPlan } from './jobRequest';
 import { DurableLedger, type ItemKey } from './durableLedger';
+import { planFallbacks, refusedTheModel } from './fallback';
 import { describeJobs, inputFingerprint, JobLedger, possibleJobsOf, UNKNOWN_JOB, type JobRecord } from './ledger';
 import { withMoney } from './outcome';
 import { pollUntilFinished } from './poll';
@@ -23,6 +24,9 @@ import { saveBatch, settleWaitMode } from './webhookWait';
 /** Said by the items that pass on when the Timeout ends a Muvi Webhook wait. */
 const webhookTimedOut = (jobId: string, timeoutMs: number) =>
 	`Muvi's webhook did not report job ${jobId} finished within the Timeout (${Math.round(timeoutMs / 1000)} seconds; n8n checks waiting executions about once a minute, so this can come up to a minute late): it is paid and may still be rendering.`;
+
+/** Items `finish` gives back for a failed job whose item has another model to try. */
+const failedForFallback = new WeakSet<INodeExecutionData>();
 
 /** Each run's submits queue under their own key: one at a time, in item order. */
 let generateRuns = 0;
@@ -40,7 +44,16 @@ let generateRuns = 0;
 export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const node = this.getNode();
 	const limits = readRunLimits(this);
-	const loop = await ItemLoop.check(this, async (i) => await planJob(this, i, needsPrices(limits)), { money: true });
+	const loop = await ItemLoop.check(
+		this,
+		async (i) => {
+			const plan = await planJob(this, i, needsPrices(limits));
+			const fallbacks = await planFallbacks(this, i, plan, needsPrices(limits));
+			if (fallbacks.length > 0) plan.fallbacks = fallbacks;
+			return plan;
+		},
+		{ money: true },
+	);
 	checkTotal(this, loop, limits);
 	const webhookMode = await settleWaitMode(this, loop.plans);
 	const { signal } = loop;
@@ -75,7 +88,8 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		const { fingerprint } = key;
 		const earlier = ledger.find(i, fingerprint);
 		if (earlier?.jobId === UNKNOWN_JOB) throw mayExistAlready(i, earlier.candidates);
-		if (earlier) return { record: earlier, attached: true };
+		// a job found again by its ID alone (custom data, the processed-data table) is named with its model
+		if (earlier) return { record: earlier.summary.model === undefined ? { ...earlier, summary: { ...earlier.summary, model: plan.body.model } } : earlier, attached: true };
 		if (loop.failed) throw new NotActedOn();
 		throwIfStopped(signal);
 		// before the uploads: an item the execution cannot afford sends nothing at all
@@ -136,7 +150,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 	 * Timeout passes first, the job is paid and still rendering: its item says so (or, with On Timeout
 	 * "Cancel Pending Jobs", a job Muvi has not started is cancelled and refunded), whatever the error setting.
 	 */
-	const finish = async (plan: JobPlan, record: JobRecord, attached: boolean): Promise<INodeExecutionData> => {
+	const finish = async (plan: JobPlan, record: JobRecord, attached: boolean, fallbackLeft = false): Promise<INodeExecutionData> => {
 		const i = plan.itemIndex;
 		const last = await pollUntilFinished(this, {
 			jobId: record.jobId,
@@ -161,33 +175,63 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		// an attached job (a retry) was counted by the try that submitted it, refund included once it
 		// finished there: counting it again would understate the spend, so a retry counts no refund
 		if (job.status !== 'completed' && !attached) spend.refund(typeof job.costMicroCents === 'number' ? job.costMicroCents : undefined);
+		// failed (and refunded): the next model of the item's chain is tried
+		if (job.status === 'failed' && fallbackLeft) {
+			const failed = { json: withMoney(job, 'failed') };
+			failedForFallback.add(failed);
+			return failed;
+		}
 		const download = plan.download && !loop.failed;
 		return await finishedJobItem(this, job, { download, binaryPropertyName: plan.binaryPropertyName, failedAsItem: loop.continueOnFail, signal }, i);
 	};
 
 	await loop.act(
 		async (plan, i) => {
-			const key = keys[i] as ItemKey;
-			try {
-				// submits go out one at a time, in item order; waiting happens side by side
-				const { record, attached } = await inTurn(submitQueue, async () => {
-					try {
-						return await submitOnce(plan, key);
-					} catch (caught) {
-						// a failed submit (without Continue On Fail) stops the submits after it before they are sent
-						const error = caught as Error;
-						loop.fail(error);
-						throw error;
+			const chain = [plan, ...(plan.fallbacks ?? [])];
+			const attempts: IDataObject[] = [];
+			/** the item of the last attempt, with every attempt when the item has Fallback Models */
+			const withAttempts = (item: INodeExecutionData): INodeExecutionData =>
+				chain.length > 1 ? { ...item, json: { ...item.json, attempts: [...attempts, attemptOf(item.json)] } } : item;
+			for (const [a, attempt] of chain.entries()) {
+				const key = a === 0 ? (keys[i] as ItemKey) : keyOf(attempt);
+				const fallbackLeft = a + 1 < chain.length;
+				// a Retry (or Attach to Earlier Jobs) looks for each model's earlier job of the item too
+				if (a > 0 && (retry || attempt.attachToEarlierJobs) && !ledger.find(i, key.fingerprint)) await recoverEarlierJobs(this, ledger, durable, [key], signal);
+				let submitted: { record: JobRecord; attached: boolean };
+				try {
+					// submits go out one at a time, in item order; waiting happens side by side
+					submitted = await inTurn(submitQueue, async () => {
+						try {
+							return await submitOnce(attempt, key);
+						} catch (caught) {
+							// a failed submit (without Continue On Fail) stops the submits after it before they are sent,
+							// unless Muvi refused the model itself and the item has another model to try
+							const error = caught as Error;
+							if (!(fallbackLeft && refusedTheModel(error))) loop.fail(error);
+							throw error;
+						}
+					});
+				} catch (caught) {
+					const error = caught as Error;
+					const possible = possibleJobsOf(error);
+					if (possible) ledger.notePossibleJob(i, key.fingerprint, possible);
+					if (fallbackLeft && refusedTheModel(error)) {
+						attempts.push({ model: attempt.body.model, jobId: null, outcome: 'not-submitted', errorCode: muviCodeOf(error), costUsd: 0, refundedUsd: 0 });
+						continue;
 					}
-				});
-				if (!plan.wait || webhookMode) return { json: withMoney(record.summary, 'running'), pairedItem: { item: i } };
-				return await finish(plan, record, attached);
-			} catch (caught) {
-				const error = caught as Error;
-				const possible = possibleJobsOf(error);
-				if (possible) ledger.notePossibleJob(i, key.fingerprint, possible);
-				throw error;
+					if (chain.length > 1 && error instanceof Error) notePrevious(error, attempts);
+					throw error;
+				}
+				const { record, attached } = submitted;
+				if (!attempt.wait || webhookMode) return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
+				const done = await finish(attempt, record, attached, fallbackLeft);
+				if (failedForFallback.has(done)) {
+					attempts.push(attemptOf(done.json));
+					continue;
+				}
+				return withAttempts(done);
 			}
+			throw new NodeOperationError(node, `Item ${i + 1}: no model of its chain made it`, { itemIndex: i });
 		},
 		{ order: 'parallel', jobOf },
 	);
@@ -271,4 +315,30 @@ async function recoverEarlierJobs(
 	ctx.logger.info(
 		`Muvi Video: node "${node.name}" looks for the earlier jobs of ${keys.length} item(s) (execution ${ctx.getExecutionId()}): ${attached} attached to their earlier job from n8n's processed-data table and Muvi's job list, ${found.size - attached} may have a job that was not found (not sent again), ${unknown.length - found.size} never reached Muvi`,
 	);
+}
+
+/** One try of a fallback chain, as the item lists it. */
+function attemptOf(json: IDataObject): IDataObject {
+	const error = json.errorCode ?? (json.error && typeof json.error === 'object' ? (json.error as IDataObject).code : undefined);
+	return {
+		model: json.model ?? null,
+		jobId: json.jobId ?? null,
+		outcome: json.outcome ?? null,
+		errorCode: error ?? null,
+		costUsd: json.costUsd ?? null,
+		refundedUsd: json.refundedUsd ?? null,
+	};
+}
+
+/** The Muvi error code an API error carries, if any. */
+function muviCodeOf(error: unknown): string | null {
+	const text = `${(error as Error).message ?? ''} ${String((error as { description?: unknown }).description ?? '')}`;
+	return /\b(MODEL_NOT_FOUND|MODEL_ACCESS_DENIED|[A-Z]+_[A-Z_]+)\b/.exec(text)?.[1] ?? null;
+}
+
+/** An item that fails after earlier models of its chain were tried says so in its error. */
+function notePrevious(error: Error & { description?: unknown }, attempts: IDataObject[]): void {
+	if (attempts.length === 0) return;
+	const tried = attempts.map((t) => `${String(t.model)}: ${String(t.outcome)}${t.jobId ? ` (job ${String(t.jobId)})` : ''}`).join('; ');
+	error.description = `${typeof error.description === 'string' ? error.description : ''} Models tried before: ${tried}.`.trim();
 }

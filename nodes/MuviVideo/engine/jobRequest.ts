@@ -158,6 +158,8 @@ export interface JobPlan extends JobRequest {
 	onTimeout: OnTimeout;
 	/** attach to the job this node submitted earlier for the same input and position (Attach to Earlier Jobs) */
 	attachToEarlierJobs: boolean;
+	/** Fallback Models: the same item for each model tried in turn, checked and priced like the item */
+	fallbacks?: JobPlan[];
 }
 
 /** Whether the item asks for images (an image model, or Other Model under the Image resource): the remedies differ. */
@@ -192,9 +194,8 @@ function amountParam(node: INode, itemIndex: number, raw: unknown, label: string
  * without sending anything. Node version 1 keeps Max Cost and Download Video under Options; version 2
  * shows them on the node, and Download Video is on by default.
  */
-export async function planJob(ctx: IExecuteFunctions, itemIndex: number, priceWanted = false): Promise<JobPlan> {
+export async function planJob(ctx: IExecuteFunctions, itemIndex: number, priceWanted = false, param: ParamReader = paramsOf(ctx, itemIndex)): Promise<JobPlan> {
 	const node = ctx.getNode();
-	const param = paramsOf(ctx, itemIndex);
 	const request = await readJobRequest(node, param, itemIndex, ctx);
 	const item = ctx.getInputData()[itemIndex] as INodeExecutionData;
 

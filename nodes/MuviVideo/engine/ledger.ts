@@ -25,8 +25,15 @@ export function inputFingerprint(account: string, request: IDataObject): string 
 	return createHash('sha256').update(JSON.stringify({ account, ...request })).digest('hex');
 }
 
+/** A node run's jobs: the latest of each item, and every one by item and input (each model of a fallback chain). */
+interface RunJobs {
+	latest: Map<number, JobRecord>;
+	byInput: Map<string, JobRecord>;
+}
+const inputKey = (itemIndex: number, fingerprint: string) => `${itemIndex}|${fingerprint}`;
+
 /** Jobs of each node run in this process, by execution, node and run index (bounded, oldest dropped first). */
-const runs = new Map<string, Map<number, JobRecord>>();
+const runs = new Map<string, RunJobs>();
 const RUNS_MAX = 2000;
 
 /** Where the jobs are kept in the execution's custom data: at most 4 keys per node. */
@@ -60,6 +67,7 @@ export function possibleJobsOf(error: unknown): string[] | undefined {
  */
 export class JobLedger {
 	private readonly records: Map<number, JobRecord>;
+	private readonly byInput: Map<string, JobRecord>;
 	private readonly store: ExecutionStore;
 
 	private constructor(
@@ -67,13 +75,14 @@ export class JobLedger {
 		readonly runIndex: number,
 		key: string,
 	) {
-		let records = runs.get(key);
-		if (!records) {
-			records = new Map();
-			runs.set(key, records);
+		let jobs = runs.get(key);
+		if (!jobs) {
+			jobs = { latest: new Map(), byInput: new Map() };
+			runs.set(key, jobs);
 			if (runs.size > RUNS_MAX) runs.delete(runs.keys().next().value as string);
 		}
-		this.records = records;
+		this.records = jobs.latest;
+		this.byInput = jobs.byInput;
 		this.store = new ExecutionStore(ctx, STORE_PREFIX, STORE_PARTS);
 	}
 
@@ -90,10 +99,10 @@ export class JobLedger {
 
 	/** The job an earlier try of this run submitted for this item with this same input. */
 	find(itemIndex: number, fingerprint: string): JobRecord | undefined {
-		const known = this.records.get(itemIndex);
-		if (known) return known.fingerprint === fingerprint ? known : undefined;
-		const saved = this.savedJobs().find((s) => s.itemIndex === itemIndex && s.runIndex === this.runIndex);
-		if (!saved || !fingerprint.startsWith(saved.fingerprint8)) return undefined;
+		const known = this.byInput.get(inputKey(itemIndex, fingerprint));
+		if (known) return known;
+		const saved = this.savedJobs().find((s) => s.itemIndex === itemIndex && s.runIndex === this.runIndex && fingerprint.startsWith(s.fingerprint8));
+		if (!saved) return undefined;
 		const record: JobRecord = {
 			itemIndex,
 			jobId: saved.jobId,
@@ -102,13 +111,13 @@ export class JobLedger {
 			submittedAt: Date.now(),
 			summary: { jobId: saved.jobId, status: 'pending' },
 		};
-		this.records.set(itemIndex, record);
+		this.keep(record);
 		return record;
 	}
 
 	/** A job was just created: kept in memory, logged and written to the execution's custom data. */
 	record(record: JobRecord): void {
-		this.records.set(record.itemIndex, record);
+		this.keep(record);
 		const node = this.ctx.getNode();
 		const cost = record.costMicroCents !== undefined ? `, ${formatUsd(record.costMicroCents)} (${record.costMicroCents} micro-cents)` : '';
 		this.ctx.logger.info(
@@ -123,8 +132,8 @@ export class JobLedger {
 	 * again) and logged with the candidates from Muvi's job list.
 	 */
 	notePossibleJob(itemIndex: number, fingerprint: string, candidates: string[]): void {
-		if (!this.records.has(itemIndex)) {
-			this.records.set(itemIndex, { itemIndex, jobId: UNKNOWN_JOB, fingerprint, status: 'unknown', submittedAt: Date.now(), summary: {} });
+		if (!this.byInput.has(inputKey(itemIndex, fingerprint))) {
+			this.keep({ itemIndex, jobId: UNKNOWN_JOB, fingerprint, status: 'unknown', submittedAt: Date.now(), summary: {} });
 			this.save();
 		}
 		const node = this.ctx.getNode();
@@ -139,8 +148,8 @@ export class JobLedger {
 	 * n8n's processed-data table and Muvi's job list by an editor Retry: attached to like one of this run.
 	 */
 	adopt(itemIndex: number, fingerprint: string, jobId: string, status: string, candidates?: string[]): void {
-		if (this.records.has(itemIndex)) return;
-		this.records.set(itemIndex, {
+		if (this.byInput.has(inputKey(itemIndex, fingerprint))) return;
+		this.keep({
 			itemIndex,
 			jobId,
 			fingerprint,
@@ -150,6 +159,12 @@ export class JobLedger {
 			...(candidates ? { candidates } : {}),
 		});
 		this.save();
+	}
+
+	/** Kept as the item's latest job, and under its input (a fallback chain has one per model). */
+	private keep(record: JobRecord): void {
+		this.records.set(record.itemIndex, record);
+		this.byInput.set(inputKey(record.itemIndex, record.fingerprint), record);
 	}
 
 	update(itemIndex: number, patch: Partial<Pick<JobRecord, 'status' | 'costMicroCents'>>): void {
@@ -185,8 +200,10 @@ export class JobLedger {
 		const entry = (itemIndex: number, runIndex: number, jobId: string, fingerprint8: string) =>
 			`#${itemIndex + 1}${runIndex ? `r${runIndex}` : ''}=${jobId}/${fingerprint8}`;
 		const entries = new Map<string, string>();
-		for (const s of this.savedJobs()) entries.set(`${s.itemIndex}:${s.runIndex}`, entry(s.itemIndex, s.runIndex, s.jobId, s.fingerprint8));
-		for (const r of this.allRecords()) entries.set(`${r.itemIndex}:${this.runIndex}`, entry(r.itemIndex, this.runIndex, r.jobId, r.fingerprint.slice(0, 8)));
+		const at = (itemIndex: number, runIndex: number, fingerprint8: string) => `${itemIndex}:${runIndex}:${fingerprint8}`;
+		for (const s of this.savedJobs()) entries.set(at(s.itemIndex, s.runIndex, s.fingerprint8), entry(s.itemIndex, s.runIndex, s.jobId, s.fingerprint8));
+		const all = [...this.byInput.values()].sort((a, b) => a.itemIndex - b.itemIndex || a.submittedAt - b.submittedAt);
+		for (const r of all) entries.set(at(r.itemIndex, this.runIndex, r.fingerprint.slice(0, 8)), entry(r.itemIndex, this.runIndex, r.jobId, r.fingerprint.slice(0, 8)));
 		this.store.save([...entries.values()]);
 	}
 }

@@ -164,6 +164,14 @@ export async function settleWaitMode(ctx: IExecuteFunctions, plans: Array<JobPla
 			});
 		if (wanted === 'auto') wanted = 'poll';
 	}
+	// a fallback is submitted when a job fails, which only a polling node sees in time (webhook() submits nothing)
+	if (waiting.some((p) => (p.fallbacks?.length ?? 0) > 0)) {
+		if (wanted === 'webhook')
+			throw new NodeOperationError(node, 'Fallback Models need Wait Mode Poll (or Auto)', {
+				description: 'With Muvi Webhook the execution pauses until the jobs end, so no next model could be submitted for a failed job. Nothing was sent to Muvi. Choose Wait Mode Poll or Auto, or remove the Fallback Models.',
+			});
+		if (wanted === 'auto') wanted = 'poll';
+	}
 	const choice = await chooseWaitMode(ctx, wanted, waiting.some((p) => p.body.webhookUrl !== undefined));
 	const wholeBatch = plans.every((p) => p?.wait === true);
 	if (choice.mode === 'webhook' && !wholeBatch && wanted === 'webhook')

@@ -10,6 +10,7 @@ import {
 	timeoutOption,
 	waitModeProperty,
 } from '../../descriptions/parameters';
+import { fallbackModelsProperty } from '../../descriptions/fallbackModels';
 import { generateJobs } from '../../engine/generate';
 
 const showFor = { resource: ['video'], operation: ['generate'] };
@@ -87,6 +88,7 @@ export const description: INodeProperties[] = [
 	},
 	{ ...maxTotalCostOption, displayOptions: { show: { ...showFor, ...v2 } } },
 	{ ...maxExecutionCostOption, displayOptions: { show: { ...showFor, ...v2 } } },
+	fallbackModelsProperty(showFor, 'video'),
 	{
 		displayName: 'Wait for Completion',
 		name: 'waitForCompletion',
