@@ -4,7 +4,7 @@
  * bench/results.md.
  *
  *   npm run bench                          all four, writes bench/results.md
- *   npm run bench -- --only=polling,memory  some of them (polling, memory, throughput, overhead, waitmodes, scale)
+ *   npm run bench -- --only=polling,memory  some of them (polling, memory, throughput, overhead, waitmodes, scale, fallback)
  *   npm run bench -- --no-write             print only
  */
 import { writeFileSync } from 'node:fs';
@@ -17,10 +17,11 @@ import { MEMORY_LIMIT, benchMemory, type MemoryResult } from './memory';
 import { benchOverhead, type OverheadResult } from './overhead';
 import { benchPolling, type PollingResult } from './polling';
 import { ITEMS, benchThroughput, type ThroughputResult } from './throughput';
+import { benchFallback } from './fallback';
 import { benchScale } from './scale';
 import { JOB_MS, benchWaitModes } from './wait-modes';
 
-const NAMES = ['polling', 'memory', 'throughput', 'overhead', 'waitmodes', 'scale'] as const;
+const NAMES = ['polling', 'memory', 'throughput', 'overhead', 'waitmodes', 'scale', 'fallback'] as const;
 type Name = (typeof NAMES)[number];
 
 const args = process.argv.slice(2);
@@ -111,6 +112,15 @@ async function main(): Promise<void> {
 		headline[6] =
 			`Batch size: ${big.items} Wait-off items at ${big.msPerItem.toFixed(1)} ms and ${(big.bytesPerItem / 1024).toFixed(0)} KB per item (${small.items} items: ${small.msPerItem.toFixed(1)} ms, ${(small.bytesPerItem / 1024).toFixed(0)} KB); ` +
 				`the job ledger in n8n's processed-data table adds ${(small.msPerItem - small.msPerItemNoLedger).toFixed(2)} ms per item at ${small.items} items and ${(big.msPerItem - big.msPerItemNoLedger).toFixed(2)} ms at ${big.items} (${big.callsPerItem.toFixed(0)} table calls per item).`;
+	}
+
+	if (selected.includes('fallback')) {
+		const t = Date.now();
+		const fb = await benchFallback();
+		show('7. Fallback Models: status calls per job', `${fb.table}\n\n${fb.note} (${fmtS(Date.now() - t)})`);
+		const worst = Math.max(fb.perJob.completed, fb.perJob.failed, fb.perJob.fallback);
+		if (fb.perJob.failed + fb.perJob.fallback > 2.2) problems.push(`a fallback cost ${(fb.perJob.failed + fb.perJob.fallback).toFixed(2)} status calls for its two jobs (goal: at most 1.1 per job)`);
+		headline[7] = `Fallback Models: ${fb.perJob.failed.toFixed(1)} status call for a failed job and ${fb.perJob.fallback.toFixed(1)} for its fallback (first jobs that finished: ${fb.perJob.completed.toFixed(1)}; at most ${worst.toFixed(1)} per job).`;
 	}
 
 	if (selected.includes('waitmodes')) {

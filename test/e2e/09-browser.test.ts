@@ -181,6 +181,20 @@ describe('the editor in Chromium', () => {
 		await shot('new node spending limits');
 	});
 
+	test('a new node offers Fallback Models: an added one takes a model from the same list as Model, loaded when opened', async () => {
+		expect(await labelTexts()).toEqual(expect.arrayContaining(['Fallback Models']));
+		const add = page.locator('[data-test-id="ndv"] button:visible', { hasText: 'Add Fallback Model' }).first();
+		await add.scrollIntoViewIfNeeded();
+		await add.click();
+		const input = parameter('model').locator('input').last();
+		await input.scrollIntoViewIfNeeded();
+		await input.click();
+		await input.fill('Kling 3.0 Pro');
+		await page.locator('[data-test-id="parameter-input-item"]:visible', { hasText: 'Kling 3.0 Pro — Image to Video' }).first().click();
+		await expectEventually(async () => (await input.inputValue()).split(' · ')[0], 'Kling 3.0 Pro — Image to Video');
+		await shot('new node fallback models');
+	});
+
 	test('Max Cost takes a price to the hundredth of a cent ($0.2412) and keeps it', async () => {
 		const input = parameter('maxCostUsd').locator('input').first();
 		await input.scrollIntoViewIfNeeded();
