@@ -51,7 +51,7 @@ const CANDIDATE_WINDOW_MS = 60_000;
 /** n8n's hashed-entries mode; the row keeps this many marks (the oldest go first): two an item, so 25,000 items. */
 const OPTIONS = { mode: 'entries' as const, maxEntries: 50_000 };
 /** How far back in Muvi's job list a Retry looks for the jobs of its items. */
-export const RECOVERY_HORIZON_MS = 7 * 24 * 3600_000;
+const RECOVERY_HORIZON_MS = 7 * 24 * 3600_000;
 /** ... and at most this many pages of 100 jobs. */
 const RECOVERY_PAGES_MAX = 50;
 

@@ -54,7 +54,7 @@ const MUST_CARRY = new Set([
 const given = (value: unknown) => value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
 
 /** The models of Fallback Models for this item, in order. */
-export function fallbackChoices(param: ParamReader): Array<{ model: string; customModel: string }> {
+function fallbackChoices(param: ParamReader): Array<{ model: string; customModel: string }> {
 	const raw = param(`${FALLBACK_MODELS}.models`, []);
 	return (Array.isArray(raw) ? (raw as IDataObject[]) : []).map((entry) => ({
 		model: String(entry.model ?? ''),
@@ -159,9 +159,12 @@ export async function planFallbacks(ctx: IExecuteFunctions, itemIndex: number, p
 	return plans;
 }
 
-/** Muvi refused the submit because of the model itself (no job was created): the next model may be tried. */
-export function refusedTheModel(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return false;
+/**
+ * The code of Muvi's refusal when it refused the submit because of the model itself (no job was
+ * created), so the next model may be tried; undefined for any other error.
+ */
+export function modelRefusal(error: unknown): 'MODEL_NOT_FOUND' | 'MODEL_ACCESS_DENIED' | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
 	const text = `${error.message} ${String(error.description ?? '')} ${JSON.stringify((error as { context?: unknown }).context ?? {})}`;
-	return /\b(MODEL_NOT_FOUND|MODEL_ACCESS_DENIED)\b/.test(text);
+	return /\b(MODEL_NOT_FOUND|MODEL_ACCESS_DENIED)\b/.exec(text)?.[1] as 'MODEL_NOT_FOUND' | 'MODEL_ACCESS_DENIED' | undefined;
 }

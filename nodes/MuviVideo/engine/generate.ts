@@ -11,7 +11,7 @@ import { finishedJobItem, jobAfterWait } from './finishedJob';
 import { ItemLoop, NotActedOn } from './itemLoop';
 import { planJob, type JobPlan } from './jobRequest';
 import { DurableLedger, type ItemKey } from './durableLedger';
-import { planFallbacks, refusedTheModel } from './fallback';
+import { modelRefusal, planFallbacks } from './fallback';
 import { describeJobs, inputFingerprint, JobLedger, possibleJobsOf, UNKNOWN_JOB, type JobRecord } from './ledger';
 import { withMoney } from './outcome';
 import { pollUntilFinished } from './poll';
@@ -207,7 +207,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 							// a failed submit (without Continue On Fail) stops the submits after it before they are sent,
 							// unless Muvi refused the model itself and the item has another model to try
 							const error = caught as Error;
-							if (!(fallbackLeft && refusedTheModel(error))) loop.fail(error);
+							if (!(fallbackLeft && modelRefusal(error))) loop.fail(error);
 							throw error;
 						}
 					});
@@ -215,8 +215,9 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 					const error = caught as Error;
 					const possible = possibleJobsOf(error);
 					if (possible) ledger.notePossibleJob(i, key.fingerprint, possible);
-					if (fallbackLeft && refusedTheModel(error)) {
-						attempts.push({ model: attempt.body.model, jobId: null, outcome: 'not-submitted', errorCode: muviCodeOf(error), costUsd: 0, refundedUsd: 0 });
+					const refusal = modelRefusal(error);
+					if (fallbackLeft && refusal) {
+						attempts.push({ model: attempt.body.model, jobId: null, outcome: 'not-submitted', errorCode: refusal, costUsd: 0, refundedUsd: 0 });
 						continue;
 					}
 					if (chain.length > 1 && error instanceof Error) notePrevious(error, attempts);
@@ -328,12 +329,6 @@ function attemptOf(json: IDataObject): IDataObject {
 		costUsd: json.costUsd ?? null,
 		refundedUsd: json.refundedUsd ?? null,
 	};
-}
-
-/** The Muvi error code an API error carries, if any. */
-function muviCodeOf(error: unknown): string | null {
-	const text = `${(error as Error).message ?? ''} ${String((error as { description?: unknown }).description ?? '')}`;
-	return /\b(MODEL_NOT_FOUND|MODEL_ACCESS_DENIED|[A-Z]+_[A-Z_]+)\b/.exec(text)?.[1] ?? null;
 }
 
 /** An item that fails after earlier models of its chain were tried says so in its error. */
