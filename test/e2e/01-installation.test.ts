@@ -9,12 +9,11 @@ import { join } from 'node:path';
 import {
 	CREDENTIAL_ID,
 	asOwner,
-	MUVI_TRIGGER,
 	env,
 	logFiles,
 	publicApi,
 	readState,
-	startNode,
+	startsFromWebhook,
 	workflowFiles,
 } from './support/n8n';
 
@@ -75,7 +74,7 @@ describe('the package installed in n8n as a community package', () => {
 		for (const wf of workflowFiles()) {
 			const stored = await publicApi(`/workflows/${wf.id}`);
 			expect(stored.name).toBe(wf.name);
-			const usesWebhook = startNode(wf)?.type === MUVI_TRIGGER;
+			const usesWebhook = startsFromWebhook(wf);
 			expect({ workflow: wf.file, active: stored.active }).toEqual({ workflow: wf.file, active: usesWebhook });
 		}
 	});

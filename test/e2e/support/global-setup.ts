@@ -10,7 +10,6 @@ import { join } from 'node:path';
 
 import {
 	CREDENTIAL_ID,
-	MUVI_TRIGGER,
 	activateWorkflowArgs,
 	env,
 	httpJson,
@@ -20,6 +19,7 @@ import {
 	runN8nOk,
 	sleep,
 	startNode,
+	startsFromWebhook,
 	tail,
 	workflowFiles,
 	type E2eState,
@@ -36,7 +36,7 @@ function checkWorkflowFiles(): void {
 		if (!/^[A-Za-z0-9]{16}$/.test(wf.id ?? '')) problems.push(`${wf.file}: "id" must be 16 letters or digits (n8n's format)`);
 		if (ids.has(wf.id)) problems.push(`${wf.file}: id ${wf.id} is also used by ${ids.get(wf.id)}`);
 		ids.set(wf.id, wf.file);
-		if (!startNode(wf)) problems.push(`${wf.file}: starts with neither a Manual Trigger nor a Muvi Video Trigger`);
+		if (!startNode(wf)) problems.push(`${wf.file}: starts with none of a Manual Trigger, a Webhook or a Muvi Video Trigger`);
 		for (const node of wf.nodes)
 			if (node.credentials?.muviApi && node.credentials.muviApi.id !== CREDENTIAL_ID)
 				problems.push(`${wf.file}: node "${node.name}" uses credential ${node.credentials.muviApi.id}, not ${CREDENTIAL_ID}`);
@@ -100,7 +100,7 @@ export default async function globalSetup(): Promise<void> {
 	await runN8nOk(['import:workflow', '--separate', `--input=${importDir}`]);
 
 	// 2.x: publish:workflow; 1.x: update:workflow --active=true (see n8nHas.publishing)
-	for (const wf of files.filter((w) => startNode(w)?.type === MUVI_TRIGGER)) {
+	for (const wf of files.filter(startsFromWebhook)) {
 		const args = activateWorkflowArgs(wf.id);
 		step(`n8n ${args.join(' ')}`);
 		await runN8nOk(args);

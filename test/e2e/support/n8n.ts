@@ -177,6 +177,7 @@ export interface WorkflowFile {
 export const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
 export const MUVI_VIDEO = 'n8n-nodes-muvi.muviVideo';
 export const MUVI_TRIGGER = 'n8n-nodes-muvi.muviVideoTrigger';
+export const WEBHOOK = 'n8n-nodes-base.webhook';
 
 function readWorkflows(dir: string, source: WorkflowFile['source']): WorkflowFile[] {
 	return readdirSync(dir)
@@ -194,7 +195,13 @@ export function workflowFiles(): WorkflowFile[] {
 }
 
 export function startNode(wf: WorkflowFile): WorkflowNode | undefined {
-	return wf.nodes.find((n) => n.type === MANUAL_TRIGGER || n.type === MUVI_TRIGGER);
+	return wf.nodes.find((n) => n.type === MANUAL_TRIGGER || n.type === MUVI_TRIGGER || n.type === WEBHOOK);
+}
+
+/** A workflow that starts from a webhook (n8n's Webhook node, or the Muvi trigger): it is published. */
+export function startsFromWebhook(wf: WorkflowFile): boolean {
+	const type = startNode(wf)?.type;
+	return type === MUVI_TRIGGER || type === WEBHOOK;
 }
 
 export function workflowById(id: string): WorkflowFile {
