@@ -36,8 +36,10 @@ export class MuviVideo implements INodeType {
 		group: ['transform'],
 		// 2: a second binary input of a model (end frame …) defaults to its own property, not "data" again;
 		// Max Cost and Download Video on the node (on by default). Version 1 keeps them under Options.
-		version: [1, 2],
-		defaultVersion: 2,
+		// 3: Kling's Multi-Shot and Elements are lists filled in the editor (Add Shot, Add Element), not JSON
+		// text; versions 1 and 2 keep the JSON fields their workflows hold.
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		// The estimated price and the model, e.g. "est. $0.42 · Kling 3.0 Standard — Image to Video".
 		subtitle: subtitleExpression(),
 		description: 'Generate AI videos with the Muvi Video API (Kling, Veo, Sora, Runway, Seedance and more)',

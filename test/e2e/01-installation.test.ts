@@ -41,7 +41,7 @@ describe('the package installed in n8n as a community package', () => {
 		const ours = new Map(nodes.filter((n) => n.name.startsWith(`${PACKAGE}.`)).map((n) => [n.name, n]));
 		expect([...ours.keys()]).toEqual(expect.arrayContaining([`${PACKAGE}.muviVideo`, `${PACKAGE}.muviVideoTrigger`]));
 		// version 2: a model's second binary file defaults to its own property, Max Cost and Download Video on the node; version 1 nodes keep running
-		expect(ours.get(`${PACKAGE}.muviVideo`)).toMatchObject({ displayName: 'Muvi Video', version: [1, 2], defaultVersion: 2, credentials: [{ name: 'muviApi' }] });
+		expect(ours.get(`${PACKAGE}.muviVideo`)).toMatchObject({ displayName: 'Muvi Video', version: [1, 2, 3], defaultVersion: 3, credentials: [{ name: 'muviApi' }] });
 		expect(ours.get(`${PACKAGE}.muviVideoTrigger`)).toMatchObject({ displayName: 'Muvi Video Trigger', credentials: [{ name: 'muviApi' }] });
 		// usableAsTool: n8n derives an AI-agent tool variant of the action node
 		expect(ours.has(`${PACKAGE}.muviVideoTool`)).toBe(true);

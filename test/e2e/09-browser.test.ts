@@ -252,6 +252,40 @@ describe('the editor in Chromium', () => {
 		await shot('canvas subtitle with estimate');
 	});
 
+	test('Kling O3 on a new node: Multi-Shot and Elements are lists (Add Shot: prompt, duration; Add Element), not JSON text', async () => {
+		await page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Generate a video' }).dblclick();
+		await page.locator('[data-test-id="ndv"]').waitFor();
+		await choose('model', 'Kling O3 Pro — Text to Video', 'o3 pro');
+		await expectEventually(async () => (await parameter('model').locator('input').first().inputValue()).split(' · ')[0], 'Kling O3 Pro — Text to Video');
+		expect(await labelTexts()).toEqual(expect.arrayContaining(['Multi-Shot', 'Elements']));
+		// no JSON editor for them on a new node (version 3)
+		expect(await parameter('multishot').count()).toBe(0);
+		expect(await parameter('elements').count()).toBe(0);
+
+		const list = (name: string) => page.locator(`[data-test-id="ndv"] [data-test-id="fixed-collection-${name}"]`);
+		const inList = (name: string, parameterName: string) => list(name).locator(`[data-test-id="parameter-input-${parameterName}"]`);
+		const addShot = page.locator('[data-test-id="ndv"] button:visible', { hasText: 'Add Shot' }).first();
+		await addShot.scrollIntoViewIfNeeded();
+		await addShot.click();
+		const shotPrompt = inList('shotList', 'prompt').locator('textarea, input').first();
+		await shotPrompt.scrollIntoViewIfNeeded();
+		await shotPrompt.fill('A wide shot of the harbour at dawn');
+		const shotDuration = inList('shotList', 'duration').locator('input').first();
+		await expectEventually(() => shotDuration.inputValue(), '5');
+		await shotDuration.fill('6');
+		await shotDuration.press('Tab');
+		await expectEventually(() => shotDuration.inputValue(), '6');
+
+		const addElement = page.locator('[data-test-id="ndv"] button:visible', { hasText: 'Add Element' }).first();
+		await addElement.scrollIntoViewIfNeeded();
+		await addElement.click();
+		expect(await labelTexts()).toEqual(expect.arrayContaining(['Name', 'Images Source', 'Image URLs', 'Voice URL']));
+		await inList('elementList', 'imageUrls').locator('textarea, input').first().fill('https://example.com/anna.jpg');
+		await shotPrompt.scrollIntoViewIfNeeded();
+		await shot('new node multi-shot and elements lists');
+		await page.locator('[data-test-id="ndv-close-button"]').click();
+	});
+
 	test('a run shows costUsd and the video as binary data with a View button', async () => {
 		await page.goto(`${env.n8nUrl}/workflow/${RUN_EXAMPLE}`);
 		const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Generate video' });

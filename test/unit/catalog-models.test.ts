@@ -14,8 +14,15 @@ import { prepareModelInput } from '../../nodes/MuviVideo/engine/validation';
 const isFileCompanion = (name: string) => /(Source|BinaryProperty)$/.test(name);
 
 const properties = new MuviVideo().description.properties;
-const shownFor = (slug: string) =>
-	properties.filter((p) => !isFileCompanion(p.name) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
+/** Whether a property's `@version` condition (a list of versions, or `{_cnd: {gte}}`) lets node version `v` show it. */
+const inVersion = (p: INodeProperties, v: number) => {
+	const versions = p.displayOptions?.show?.['@version'] as Array<number | { _cnd: { gte: number } }> | undefined;
+	return !versions || versions.some((c) => (typeof c === 'number' ? c === v : v >= c._cnd.gte));
+};
+const shownFor = (slug: string, version = 2) =>
+	properties.filter(
+		(p) => !isFileCompanion(p.name) && inVersion(p, version) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug),
+	);
 const model = (slug: string) => {
 	const m = findModel(slug);
 	if (!m) throw new Error(`${slug} is not in the catalog`);
@@ -264,12 +271,17 @@ describe('fields, as documented per model', () => {
 
 describe('n8n properties', () => {
 	test('every model shows its fields in its own order, each sent to input.<api_name>', () => {
-		for (const m of videoModels) {
-			const shown = shownFor(m.slug);
-			expect([m.slug, shown.map((p) => p.name)]).toEqual([m.slug, m.fields.map(paramName)]);
-			// each parameter is the catalog field the engine sends as input.<apiName>
-			shown.forEach((p, i) => expect(paramName(m.fields[i])).toBe(p.name));
-		}
+		for (const version of [1, 2])
+			for (const m of videoModels) {
+				const shown = shownFor(m.slug, version);
+				expect([m.slug, shown.map((p) => p.name)]).toEqual([m.slug, m.fields.map(paramName)]);
+				// each parameter is the catalog field the engine sends as input.<apiName>
+				shown.forEach((p, i) => expect(paramName(m.fields[i])).toBe(p.name));
+			}
+		// version 3: Multi-Shot and Elements are lists in the editor (their own parameters), in the same place
+		const asList: Record<string, string> = { multishot: 'shotList', elements: 'elementList' };
+		for (const m of videoModels)
+			expect([m.slug, shownFor(m.slug, 3).map((p) => p.name)]).toEqual([m.slug, m.fields.map((f) => asList[paramName(f)] ?? paramName(f))]);
 	});
 
 	test('one n8n type per parameter name across the whole node (n8n keeps values when switching models)', () => {

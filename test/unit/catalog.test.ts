@@ -8,8 +8,15 @@ import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
 const isFileCompanion = (name: string) => /(Source|BinaryProperty)$/.test(name);
 
 const properties = new MuviVideo().description.properties;
-const shownFor = (slug: string) =>
-	properties.filter((p) => !isFileCompanion(p.name) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug));
+/** Whether a property's `@version` condition (a list of versions, or `{_cnd: {gte}}`) lets node version `v` show it. */
+const inVersion = (p: INodeProperties, v: number) => {
+	const versions = p.displayOptions?.show?.['@version'] as Array<number | { _cnd: { gte: number } }> | undefined;
+	return !versions || versions.some((c) => (typeof c === 'number' ? c === v : v >= c._cnd.gte));
+};
+const shownFor = (slug: string, version = 2) =>
+	properties.filter(
+		(p) => !isFileCompanion(p.name) && inVersion(p, version) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug),
+	);
 const byName = (slug: string, name: string) => shownFor(slug).find((p) => p.name === name) as INodeProperties;
 /** The catalog field behind a parameter: the engine builds `input.<apiName>` from it, in the field's API type. */
 const fieldOf = (slug: string, name: string) => findModel(slug)!.fields.find((f) => paramName(f) === name)!;
@@ -76,11 +83,12 @@ describe('model catalog → n8n properties', () => {
 	});
 
 	test('every model field property is shown only for models that have it', () => {
-		for (const m of videoModels) {
-			const names = shownFor(m.slug).map((p) => p.name);
-			expect(new Set(names).size).toBe(names.length);
-			expect(names.length).toBe(m.fields.length);
-		}
+		for (const version of [1, 2, 3])
+			for (const m of videoModels) {
+				const names = shownFor(m.slug, version).map((p) => p.name);
+				expect(new Set(names).size).toBe(names.length);
+				expect(names.length).toBe(m.fields.length);
+			}
 	});
 
 	test('the node is declarative with custom operations for the multi-request flows, usable as a tool', () => {

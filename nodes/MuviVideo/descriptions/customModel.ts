@@ -12,7 +12,7 @@ import { CUSTOM_INPUT, CUSTOM_INPUT_MODE, CUSTOM_MODEL, fieldDisplayName } from 
 /** The properties that follow "Model Slug": how the input is given, and the typed fields. */
 export function customInputProperties(show: Record<string, string[]>): INodeProperties[] {
 	const forCustom = { ...show, model: [CUSTOM_MODEL] };
-	const mode = (dflt: 'fields' | 'json', versions: number[]): INodeProperties => ({
+	const mode = (dflt: 'fields' | 'json', versions: Array<number | { _cnd: { gte: number } }>): INodeProperties => ({
 		displayName: 'Input Mode',
 		name: CUSTOM_INPUT_MODE,
 		type: 'options',
@@ -28,7 +28,7 @@ export function customInputProperties(show: Record<string, string[]>): INodeProp
 	return [
 		// workflows made before the fields existed keep their JSON input
 		mode('json', [1]),
-		mode('fields', [2]),
+		mode('fields', [{ _cnd: { gte: 2 } }]),
 		{
 			displayName: 'Input Fields',
 			name: CUSTOM_INPUT,

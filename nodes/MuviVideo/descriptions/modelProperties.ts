@@ -14,6 +14,7 @@ import {
 } from '../models';
 import { fieldRank } from '../models/fields';
 import { customInputProperties } from './customModel';
+import { LIST_FIELDS, listFieldProperty, type ListFieldName } from './listFields';
 import { ESTIMATE_VALUE, PRICING_PARAMETERS } from './estimatedCost';
 import { priceFormulaLabel, priceLabel } from './priceText';
 
@@ -194,6 +195,12 @@ export function modelProperties(
 	for (const { property, slugs } of ordered) {
 		const name = property.name;
 		const forFiles = fileSlugs.get(name);
+		if (property.type === 'json' && name in LIST_FIELDS) {
+			// Multi-Shot and Elements: JSON text in versions 1 and 2, a list in the editor from version 3
+			fields.push({ ...property, displayOptions: { show: { ...show, model: slugs, '@version': [1, 2] } } });
+			fields.push(listFieldProperty(name as ListFieldName, { ...show, model: slugs }, property.required === true));
+			continue;
+		}
 		if (!forFiles || !['string'].includes(property.type)) {
 			fields.push({ ...property, displayOptions: { show: { ...show, model: slugs } } });
 			continue;

@@ -95,10 +95,11 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		// before the uploads: an item the execution cannot afford sends nothing at all
 		checkExecutionSpend(this, plan, limits, spend);
 		const input = plan.body.input as IDataObject;
-		for (const { field, files } of plan.checkedFiles) {
+		for (const { field, files, place } of plan.checkedFiles) {
 			const urls: string[] = [];
 			for (const file of files) urls.push((await uploadChecked(this, file, i, signal)).fileUrl);
-			input[field.apiName] = field.kind === 'urlList' ? urls : urls[0];
+			if (place) place(input, urls);
+			else input[field.apiName] = field.kind === 'urlList' ? urls : urls[0];
 		}
 		throwIfStopped(signal);
 		if (loop.failed) throw new NotActedOn();

@@ -16,7 +16,9 @@ import {
 	type ModelField,
 } from '../models';
 import { costBreakdown, type CostBreakdown } from '../models/cost';
+import { listFieldOf } from '../descriptions/listFields';
 import { checkCostLimit, trustedLocalPrice } from './costGuard';
+import { ListProblem, readListField } from './listFields';
 import type { OnTimeout } from './timedOut';
 import { prepareCustomInput } from './customInput';
 import { checkBinary, type CheckedBinary } from './upload';
@@ -46,6 +48,10 @@ export interface FileInput {
 	field: ModelField;
 	/** binary property names of the item */
 	properties: string[];
+	/** how errors name the files, when not by their field (an element's images) */
+	label?: string;
+	/** where the uploaded files' URLs go, when not in the field itself (an element's `characterImages`) */
+	place?: (input: IDataObject, urls: string[]) => void;
 }
 
 /** URL fields of the model whose value comes from binary files of the item, by API name. */
@@ -129,25 +135,48 @@ export async function readJobRequest(node: INode, param: ParamReader, itemIndex:
 		files = filesFor(param, model);
 		const fromFiles = Object.fromEntries(files.map((f) => [f.field.apiName, f.properties.length]));
 		const given: IDataObject = {};
+		const listFiles: FileInput[] = [];
 		for (const field of model.fields) {
 			if (fromFiles[field.apiName] !== undefined) continue;
+			const list = node.typeVersion >= 3 ? listFieldOf(field) : undefined;
+			if (list) {
+				// version 3: Multi-Shot and Elements from their lists in the editor
+				const read = readListField(list, field, model, param);
+				if (read instanceof ListProblem) throw inputProblem(node, itemIndex, read.message, read.hint);
+				given[field.apiName] = read.value;
+				listFiles.push(...read.files);
+				continue;
+			}
 			given[field.apiName] = param(paramName(field), undefined) as IDataObject[string];
 		}
 		const prepared = prepareModelInput(model, given, fromFiles);
 		if (prepared.problem) throw inputProblem(node, itemIndex, prepared.problem);
 		body.input = prepared.input;
-		cost = costBreakdown(model, prepared.input);
+		files = [...files, ...listFiles];
+		cost = costBreakdown(model, pricedInput(model, prepared.input));
 	}
 	const version = String(param('options.version', '') ?? '').trim();
 	if (version !== '') body.version = version;
 	return { body, model, cost, estimate: cost?.microCents, files };
 }
 
+/**
+ * The input as it is priced: Kling's Multi-Shot sets the video's length by its shots, and whether Muvi
+ * bills the shots' total or the Duration is not documented, so the longer of the two is what the cost
+ * guard and the estimate go by (never below the real price).
+ */
+function pricedInput(model: CatalogModel, input: IDataObject): IDataObject {
+	const shots = Array.isArray(input.multishot) ? (input.multishot as IDataObject[]) : [];
+	const total = shots.reduce((sum, s) => sum + (Number.isFinite(Number(s?.duration)) ? Number(s.duration) : 0), 0);
+	const duration = Number(input.duration ?? model.fields.find((f) => f.apiName === 'duration')?.default);
+	return total > 0 && Number.isFinite(duration) && total > duration ? { ...input, duration: String(total) } : input;
+}
+
 /** Everything one item of Generate needs, checked before any item is sent. */
 export interface JobPlan extends JobRequest {
 	itemIndex: number;
 	/** the files of `files`, checked (type, size) and ready to upload */
-	checkedFiles: Array<{ field: ModelField; files: CheckedBinary[] }>;
+	checkedFiles: Array<{ field: ModelField; files: CheckedBinary[]; place?: FileInput['place'] }>;
 	wait: boolean;
 	download: boolean;
 	binaryPropertyName: string;
@@ -201,11 +230,11 @@ export async function planJob(ctx: IExecuteFunctions, itemIndex: number, priceWa
 
 	// every file is checked (type, size) before anything is sent; uploads come after every item's checks
 	const checkedFiles: JobPlan['checkedFiles'] = [];
-	for (const { field, properties } of request.files) {
-		const label = `"${fieldDisplayName(field)}" (${paramName(field)}, Input Source: Binary File)`;
+	for (const { field, properties, label: named, place } of request.files) {
+		const label = named ?? `"${fieldDisplayName(field)}" (${paramName(field)}, Input Source: Binary File)`;
 		const list: CheckedBinary[] = [];
 		for (const property of properties) list.push(await checkBinary(ctx, item, property, itemIndex, label));
-		checkedFiles.push({ field, files: list });
+		checkedFiles.push({ field, files: list, ...(place ? { place } : {}) });
 	}
 
 	const webhookUrl = String(param('options.webhookUrl', '') ?? '').trim();

@@ -15,7 +15,8 @@ import { generateJobs } from '../../engine/generate';
 
 const showFor = { resource: ['video'], operation: ['generate'] };
 const v1 = { '@version': [1] };
-const v2 = { '@version': [2] };
+// version 2 and later (3 changed only the Multi-Shot and Elements fields)
+const v2 = { '@version': [{ _cnd: { gte: 2 } }] };
 
 const sharedOptions: INodeProperties[] = [
 	{
