@@ -1,7 +1,7 @@
 /**
  * Fallback Models (issue #22) in a real n8n: a failed job sends its item to the next model, never after
  * a lost answer or an input error; an impossible chain is refused before any submit; Retry On Fail with
- * a fallback in flight submits no attempt twice. Wait Mode Poll (the node's default).
+ * a fallback in flight submits no attempt twice. Wait Mode Poll (the node's default). And node version 3's Multi-Shot and Elements lists.
  */
 import { executeWorkflow, fake, type FakeJob } from './support/n8n';
 
@@ -73,3 +73,38 @@ test('Retry On Fail with a fallback in flight: no attempt is submitted twice', a
 	// item 1 once; items 2 and 3 on both models
 	expect(count.size).toBe(5);
 }, 180_000);
+
+describe('node version 3: Multi-Shot and Elements filled as lists, from sheet-like values', () => {
+	const O3_PRO = 'kling-plus/kling-o3-pro/text-to-video';
+
+	test('each item sends its shots and elements as the arrays Muvi documents; durations "4" and 6 are numbers', async () => {
+		const run = await executeWorkflow('muviE2eShotLists');
+		expect(run.execution.status).toBe('success');
+		const sent = await submitsWith('e2e lists ');
+		expect(sent.map((r) => r.json?.model)).toEqual([O3_PRO, O3_PRO]);
+		const inputs = sent.map((r) => r.json?.input as Record<string, unknown>);
+		expect(inputs.map((i) => i.multishot)).toEqual([
+			[
+				{ prompt: 'e2e lists one: wide shot', duration: 4 },
+				{ prompt: 'Close-up of Anna', duration: 6 },
+			],
+			[
+				{ prompt: 'e2e lists two: wide shot', duration: 5 },
+				{ prompt: 'Close-up of Anna', duration: 5 },
+			],
+		]);
+		expect(inputs[0].elements).toEqual([
+			{ characterImages: ['https://example.com/e2e/anna.jpg', 'https://example.com/e2e/anna-side.jpg'], name: 'Anna', voice: 'https://example.com/e2e/anna.mp3' },
+		]);
+		expect((inputs[1].elements as Array<{ characterImages: string[] }>)[0].characterImages[0]).toBe('https://example.com/e2e/anna2.jpg');
+		expect(run.items('Muvi Video').map((i) => i.json.status)).toEqual(['completed', 'completed']);
+	}, 180_000);
+
+	test('a shot of 16 seconds on item 2 is an input error naming the item, the list and the shot; nothing is sent', async () => {
+		const run = await executeWorkflow('muviE2eShotLsBad');
+		expect(run.execution.status).toBe('error');
+		const error = run.execution.data.resultData.error ?? run.execution.data.resultData.runData['Muvi Video']?.at(-1)?.error;
+		expect(String(error?.message)).toBe('Item 2: "Multi-Shot" (shotList) shot 1: "Duration (Seconds)" must be a whole number from 1 to 15');
+		expect(await submitsWith('e2e lists bad')).toHaveLength(0);
+	}, 120_000);
+});

@@ -185,3 +185,39 @@ describe('Elements (Add Element: 1–4 images by URL or binary, name, optional v
 		expect(fake.requests).toHaveLength(0);
 	});
 });
+
+describe('with Fallback Models', () => {
+	const O3_STANDARD = 'kling-plus/kling-o3-standard/text-to-video';
+
+	test("the shots go to the fallback as they went to the first model (the item's list, read for each attempt)", async () => {
+		const result = await run({
+			model: O3_PRO,
+			prompt: 'A city [fail:o3-pro]',
+			duration: '10',
+			waitForCompletion: true,
+			download: false,
+			shotList: shots({ prompt: 'Wide', duration: 4 }, { prompt: 'Close', duration: '6' }),
+			fallbackModels: { models: [{ model: O3_STANDARD }] },
+		});
+		expect(result.error).toBeUndefined();
+		const sent = fake.requests.filter((r) => r.path === '/v1/jobs/submit').map((r) => r.json as { model: string; input: Record<string, unknown> });
+		expect(sent.map((s) => s.model)).toEqual([O3_PRO, O3_STANDARD]);
+		expect(sent[1].input.multishot).toEqual(sent[0].input.multishot);
+		expect(sent[1].input.multishot).toEqual([
+			{ prompt: 'Wide', duration: 4 },
+			{ prompt: 'Close', duration: 6 },
+		]);
+		expect(result.items[0].json).toMatchObject({ model: O3_STANDARD, outcome: 'completed' });
+	});
+
+	test('a fallback without Elements for an item with elements is refused before anything is sent', async () => {
+		const result = await run({
+			model: O3_PRO,
+			prompt: 'A city',
+			elementList: { elements: [{ imageSource: 'url', imageUrls: 'https://example.com/a.jpg' }] },
+			fallbackModels: { models: [{ model: O3_STANDARD }] },
+		});
+		expect(result.error?.message).toMatch(/^Item 1: fallback model 1 ".*Kling O3 Standard.*": .*"Elements" \(elements\)/);
+		expect(fake.requests).toHaveLength(0);
+	});
+});
