@@ -181,7 +181,7 @@ describe('Elements (Add Element: 1–4 images by URL or binary, name, optional v
 
 	test('the model needs elements: an empty list is refused as a missing field', async () => {
 		const result = await run({ model: ELEMENTS_V3, prompt: 'p', imageUrl: 'https://example.com/scene.jpg' });
-		expect(result.error?.message).toMatch(/^Item 1: .*Elements/);
+		expect(result.error?.message).toBe('Item 1: "Elements" (elementList) is required for this model');
 		expect(fake.requests).toHaveLength(0);
 	});
 });

@@ -5,24 +5,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { paramName, videoModels } from '../../nodes/MuviVideo/models';
-import { findModel } from '../helpers/catalog';
+import { findModel, modelFieldProperties } from '../helpers/catalog';
 import type { FieldKind, ModelField } from '../../nodes/MuviVideo/models/types';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
 import { prepareModelInput } from '../../nodes/MuviVideo/engine/validation';
 
-/** `<field>Source` / `<field>BinaryProperty` are the binary-input companions of URL fields, tested on their own. */
-const isFileCompanion = (name: string) => /(Source|BinaryProperty)$/.test(name);
-
 const properties = new MuviVideo().description.properties;
-/** Whether a property's `@version` condition (a list of versions, or `{_cnd: {gte}}`) lets node version `v` show it. */
-const inVersion = (p: INodeProperties, v: number) => {
-	const versions = p.displayOptions?.show?.['@version'] as Array<number | { _cnd: { gte: number } }> | undefined;
-	return !versions || versions.some((c) => (typeof c === 'number' ? c === v : v >= c._cnd.gte));
-};
-const shownFor = (slug: string, version = 2) =>
-	properties.filter(
-		(p) => !isFileCompanion(p.name) && inVersion(p, version) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug),
-	);
+const shownFor = (slug: string, version = 2) => modelFieldProperties(properties, slug, version);
 const model = (slug: string) => {
 	const m = findModel(slug);
 	if (!m) throw new Error(`${slug} is not in the catalog`);

@@ -1,22 +1,11 @@
 import { NodeHelpers, type INode, type INodeProperties } from 'n8n-workflow';
 
 import { CUSTOM_MODEL, DEFAULT_MODEL, paramName, videoModels } from '../../nodes/MuviVideo/models';
-import { findModel } from '../helpers/catalog';
+import { findModel, isFileCompanion, modelFieldProperties } from '../helpers/catalog';
 import { MuviVideo } from '../../nodes/MuviVideo/MuviVideo.node';
 
-/** `<field>Source` / `<field>BinaryProperty` are the binary-input companions of URL fields, tested on their own. */
-const isFileCompanion = (name: string) => /(Source|BinaryProperty)$/.test(name);
-
 const properties = new MuviVideo().description.properties;
-/** Whether a property's `@version` condition (a list of versions, or `{_cnd: {gte}}`) lets node version `v` show it. */
-const inVersion = (p: INodeProperties, v: number) => {
-	const versions = p.displayOptions?.show?.['@version'] as Array<number | { _cnd: { gte: number } }> | undefined;
-	return !versions || versions.some((c) => (typeof c === 'number' ? c === v : v >= c._cnd.gte));
-};
-const shownFor = (slug: string, version = 2) =>
-	properties.filter(
-		(p) => !isFileCompanion(p.name) && inVersion(p, version) && (p.displayOptions?.show?.model as string[] | undefined)?.includes(slug),
-	);
+const shownFor = (slug: string, version = 2) => modelFieldProperties(properties, slug, version);
 const byName = (slug: string, name: string) => shownFor(slug).find((p) => p.name === name) as INodeProperties;
 /** The catalog field behind a parameter: the engine builds `input.<apiName>` from it, in the field's API type. */
 const fieldOf = (slug: string, name: string) => findModel(slug)!.fields.find((f) => paramName(f) === name)!;

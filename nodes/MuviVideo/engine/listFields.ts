@@ -2,7 +2,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ELEMENT_IMAGES, LIST_FIELDS, SHOT_SECONDS, type ListFieldName } from '../descriptions/listFields';
 import type { CatalogModel, ModelField } from '../models';
-import type { FileInput, ParamReader } from './jobRequest';
 import { isBlank, isHttpUrl, PENDING_UPLOAD } from './validation';
 
 /**
@@ -20,11 +19,24 @@ export class ListProblem {
 	) {}
 }
 
+/** How the node's parameters are read (jobRequest.ts ParamReader: a fallback's reader too). */
+type ParamReader = (name: string, fallback?: unknown) => unknown;
+
+/** An element's images from binary files of the item: uploaded after every check, their URLs put in place. */
+export interface ListFile {
+	field: ModelField;
+	/** binary property names of the item */
+	properties: string[];
+	/** how errors name the files */
+	label: string;
+	place: (input: IDataObject, urls: string[]) => void;
+}
+
 export interface ListValue {
 	/** the array for the API, or undefined when the list is empty */
 	value?: IDataObject[];
 	/** element images that come from binary files of the item */
-	files: FileInput[];
+	files: ListFile[];
 }
 
 const entriesOf = (raw: unknown, key: string): IDataObject[] => {
@@ -90,7 +102,7 @@ function readShots(entries: IDataObject[], model: CatalogModel): ListValue | Lis
 }
 
 function readElements(entries: IDataObject[], field: ModelField): ListValue | ListProblem {
-	const files: FileInput[] = [];
+	const files: ListFile[] = [];
 	const elements: IDataObject[] = [];
 	for (const [n, entry] of entries.entries()) {
 		const where = `"Elements" (elementList) element ${n + 1}`;
@@ -122,5 +134,7 @@ function readElements(entries: IDataObject[], field: ModelField): ListValue | Li
 				},
 			});
 	}
+	if (isBlank(elements) && field.required)
+		return new ListProblem('"Elements" (elementList) is required for this model', 'Add Element: 1–4 reference images of each character or object.');
 	return isBlank(elements) ? { files } : { value: elements, files };
 }
