@@ -261,6 +261,10 @@ describe('the editor in Chromium', () => {
 		// no JSON editor for them on a new node (version 3)
 		expect(await parameter('multishot').count()).toBe(0);
 		expect(await parameter('elements').count()).toBe(0);
+		await choose('duration', '5 Seconds');
+		const cost = parameter('estimatedCost').locator('input').first();
+		const pricedSeconds = async () => ((await cost.inputValue()).match(/\((\d+) s × \$0\.112\/s/) ?? [])[1] ?? (await cost.inputValue());
+		await expectEventually(pricedSeconds, '5');
 
 		const list = (name: string) => page.locator(`[data-test-id="ndv"] [data-test-id="fixed-collection-${name}"]`);
 		const inList = (name: string, parameterName: string) => list(name).locator(`[data-test-id="parameter-input-${parameterName}"]`);
@@ -275,6 +279,8 @@ describe('the editor in Chromium', () => {
 		await shotDuration.fill('6');
 		await shotDuration.press('Tab');
 		await expectEventually(() => shotDuration.inputValue(), '6');
+		// the shot (6 s) lasts longer than Duration (5 s): the Estimated Cost line and the subtitle follow it, as the node's Max Cost does
+		await expectEventually(pricedSeconds, '6');
 
 		const addElement = page.locator('[data-test-id="ndv"] button:visible', { hasText: 'Add Element' }).first();
 		await addElement.scrollIntoViewIfNeeded();
@@ -283,7 +289,10 @@ describe('the editor in Chromium', () => {
 		await inList('elementList', 'imageUrls').locator('textarea, input').first().fill('https://example.com/anna.jpg');
 		await shotPrompt.scrollIntoViewIfNeeded();
 		await shot('new node multi-shot and elements lists');
+		const linePrice = (await cost.inputValue()).split(' per ')[0];
 		await page.locator('[data-test-id="ndv-close-button"]').click();
+		const node = page.locator('[data-test-id="canvas-node"]').filter({ hasText: 'Generate a video' });
+		await expectEventually(async () => ((await node.innerText()).match(/^est\..*$/m) ?? [''])[0].trim(), `est. ${linePrice} · Kling O3 Pro — Text to Video`);
 	});
 
 	test('a run shows costUsd and the video as binary data with a View button', async () => {

@@ -26,12 +26,12 @@ function editorParameters(set: INodeParameters, typeVersion = 2): INodeParameter
 	return NodeHelpers.getNodeParameters(description.properties, set, true, false, node, description) as INodeParameters;
 }
 
-function subtitleFor(parameters: INodeParameters): unknown {
+function subtitleFor(parameters: INodeParameters, typeVersion = 2): unknown {
 	const node: INode = {
 		id: 'n1',
 		name: 'Muvi Video',
 		type: 'n8n-nodes-muvi.muviVideo',
-		typeVersion: 2,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 	};
@@ -170,7 +170,8 @@ describe('estimated price in the editor', () => {
 	test('the Estimated Cost field re-loads when the model or any pricing field changes, and reads the current values', async () => {
 		const field = description.properties.find((p) => p.name === 'estimatedCost') as INodeProperties;
 		expect(field).toMatchObject({ displayName: 'Estimated Cost', type: 'options', typeOptions: { loadOptionsMethod: 'estimatedCost' } });
-		expect(field.typeOptions?.loadOptionsDependsOn).toEqual(['model', ...PRICING_PARAMETERS]);
+		// and version 3's Multi-Shot list, whose shots are priced when they last longer than the duration
+		expect(field.typeOptions?.loadOptionsDependsOn).toEqual(['model', ...PRICING_PARAMETERS, 'shotList']);
 		expect(PRICING_PARAMETERS).toEqual(expect.arrayContaining(['duration', 'hasSound', 'resolution', 'quality', 'fps', 'generateAudio']));
 		expect(field.displayOptions?.show).toMatchObject({ resource: ['video'], operation: ['generate', 'estimateCost'] });
 		expect(nodeType.methods.loadOptions.estimatedCost).toBe(estimatedCost);
@@ -189,5 +190,30 @@ describe('estimated price in the editor', () => {
 		expect(other.name).toBe('Not known for Other Model (by Slug)');
 		const [byItem] = await load(editorParameters({ ...kling, duration: '={{ $json.seconds }}' }));
 		expect(byItem.name).toBe('Depends on each item (Duration is an expression)');
+	});
+});
+
+describe("version 3's Multi-Shot list: the shots are priced when they last longer than Duration (as the node does)", () => {
+	const o3 = { resource: 'video', operation: 'generate', model: 'kling-plus/kling-o3-pro/text-to-video', duration: '5' };
+	const shots = (...durations: unknown[]) => ({ shotList: { shots: durations.map((duration, n) => ({ prompt: `shot ${n + 1}`, duration })) } });
+	const line = async (set: INodeParameters) =>
+		(await estimatedCost.call({ getCurrentNodeParameters: () => editorParameters(set, 3) } as unknown as ILoadOptionsFunctions))[0].name;
+
+	test.each([
+		[[], '$0.56 per video (5 s × $0.112/s)', 'est. $0.56'],
+		[[3], '$0.56 per video (5 s × $0.112/s)', 'est. $0.56'],
+		[[6, '6'], '$1.344 per video (12 s × $0.112/s)', 'est. $1.344'],
+		// a duration from an expression is known per item only; the missing one counts its default, 5 s
+		[['={{ $json.d }}', 4, undefined], '$1.008 per video (9 s × $0.112/s)', 'est. $1.008'],
+	])('shots %j: the Estimated Cost line and the canvas subtitle agree', async (durations, expected, subtitle) => {
+		const set = { ...o3, ...shots(...(durations as unknown[])) } as INodeParameters;
+		expect(await line(set)).toBe(expected);
+		expect(subtitleFor(editorParameters(set, 3), 3)).toBe(`${subtitle} · Kling O3 Pro — Text to Video`);
+	});
+
+	test('a model without Multi-Shot ignores a list kept from the model chosen before', async () => {
+		const set = { ...o3, model: 'kling/kling-3.0-standard/image-to-video', ...shots(10) } as INodeParameters;
+		expect(await line(set)).toBe('$0.42 per video (5 s × $0.084/s)');
+		expect(subtitleFor({ ...set } as INodeParameters)).toBe('est. $0.42 · Kling 3.0 Standard — Image to Video');
 	});
 });

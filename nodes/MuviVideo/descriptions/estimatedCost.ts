@@ -9,6 +9,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 import { formatUsd } from '../../muviClient/money';
 import { catalogModels, CUSTOM_MODEL, fieldDisplayName, findCatalogModel, paramName, type CatalogModel, type ModelField } from '../models';
 import { costBreakdown } from '../models/cost';
+import { LIST_FIELDS, pricedWithShots } from './listFields';
 
 export type ParameterValues = Record<string, unknown>;
 
@@ -71,7 +72,13 @@ export function estimateForParameters(slug: unknown, parameters: ParameterValues
 		if (offered && !offered.includes(String(value))) return { kind: 'unsupported', model, field, value: String(value) };
 		input[field.apiName] = apiValue(field, value) as IDataObject[string];
 	}
-	const cost = costBreakdown(model, input);
+	// version 3's Multi-Shot list: the shots count when they last longer than Duration (as when the node runs)
+	const shots = (parameters[LIST_FIELDS.multishot.param] as IDataObject | undefined)?.[LIST_FIELDS.multishot.entries];
+	if (Array.isArray(shots) && model.fields.some((f) => f.apiName === 'multishot')) {
+		// a duration given by an expression is known only per item: it counts when the node runs
+		input.multishot = (shots as IDataObject[]).map((s) => ({ duration: isExpression(s?.duration) ? 0 : (s?.duration ?? 5) }));
+	}
+	const cost = costBreakdown(model, pricedWithShots(model, input));
 	return {
 		kind: 'known',
 		model,

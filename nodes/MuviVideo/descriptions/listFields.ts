@@ -1,6 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { ModelField } from '../models';
+import type { CatalogModel, ModelField } from '../models';
 
 /**
  * Kling's Multi-Shot and Elements as lists a user fills in the editor (node version 3): versions 1 and 2
@@ -23,6 +23,18 @@ export function listFieldOf(field: ModelField): ListFieldName | undefined {
 export const ELEMENT_IMAGES = { min: 1, max: 4 };
 /** How long one shot may be, in seconds (Muvi: 1–15). */
 export const SHOT_SECONDS = { min: 1, max: 15 };
+
+/**
+ * The input as it is priced: Kling's Multi-Shot sets the video's length by its shots, and whether Muvi
+ * bills the shots' total or the Duration is not documented, so the longer of the two is what the cost
+ * guard, the item's estimate and the editor's Estimated Cost go by (never below the real price).
+ */
+export function pricedWithShots(model: CatalogModel, input: IDataObject): IDataObject {
+	const shots = Array.isArray(input.multishot) ? (input.multishot as IDataObject[]) : [];
+	const total = shots.reduce((sum, s) => sum + (Number.isFinite(Number(s?.duration)) ? Number(s.duration) : 0), 0);
+	const duration = Number(input.duration ?? model.fields.find((f) => f.apiName === 'duration')?.default);
+	return total > 0 && Number.isFinite(duration) && total > duration ? { ...input, duration: String(total) } : input;
+}
 
 const FROM_VERSION_3 = { '@version': [{ _cnd: { gte: 3 } }] };
 

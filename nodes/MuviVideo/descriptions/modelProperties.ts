@@ -105,7 +105,7 @@ function estimatedCostProperty(show: Record<string, string[]>, what: 'video' | '
 		displayName: 'Estimated Cost',
 		name: 'estimatedCost',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'estimatedCost', loadOptionsDependsOn: ['model', ...PRICING_PARAMETERS] },
+		typeOptions: { loadOptionsMethod: 'estimatedCost', loadOptionsDependsOn: ['model', ...PRICING_PARAMETERS, LIST_FIELDS.multishot.param] },
 		default: ESTIMATE_VALUE,
 		// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-options
 		description:

@@ -9,14 +9,16 @@
 import { catalogModels, CUSTOM_MODEL, paramName, type CatalogModel } from '../models';
 import { brandOf } from '../models/define';
 import { offeredValues } from './estimatedCost';
+import { LIST_FIELDS } from './listFields';
 
 /**
  * [name, flat micro-cents (0 otherwise), micro-cents per unit, unit count parameter (duration, image
  * count), fixed units, default units, factors [parameter, default, [value, multiplier][], offered values],
- * offered unit counts, units when the count is missing or not positive (0 s; 1 image, as Muvi makes)].
+ * offered unit counts, units when the count is missing or not positive (0 s; 1 image, as Muvi makes),
+ * 1 when the model takes Multi-Shot (its shots count when longer than the duration: listFields.ts pricedWithShots)].
  * A per-request price is one fixed unit.
  */
-type Row = [string, number, number, string, number, unknown, Array<[string, unknown, Array<[string, number]>, string[]]>, string[], number];
+type Row = [string, number, number, string, number, unknown, Array<[string, unknown, Array<[string, number]>, string[]]>, string[], number, number];
 
 /** "Google Veo 3.1 Fast — Text to Video" → "Veo 3.1 Fast — Text to Video"; Kling and Runway names keep theirs. */
 export function shortModelName(model: CatalogModel): string {
@@ -30,7 +32,7 @@ function row(model: CatalogModel): Row {
 		const field = model.fields.find((f) => f.apiName === apiName);
 		return { name: field ? paramName(field) : apiName, default: field?.default ?? '', offered: (field && offeredValues(field)) ?? [] };
 	};
-	if (price.kind === 'flat') return [shortModelName(model), price.microCents, 0, '', 0, '', [], [], 0];
+	if (price.kind === 'flat') return [shortModelName(model), price.microCents, 0, '', 0, '', [], [], 0, 0];
 	const perImage = price.kind === 'perImage';
 	const unit = price.kind === 'perSecond' ? price.microCentsPerSecond : perImage ? price.microCentsPerImage : price.microCents;
 	const fixed = price.kind === 'perSecond' ? (price.fixedSeconds ?? 0) : perImage ? 0 : 1;
@@ -48,6 +50,7 @@ function row(model: CatalogModel): Row {
 		}),
 		duration.offered,
 		perImage ? 1 : 0,
+		model.fields.some((f) => f.apiName === 'multishot') ? 1 : 0,
 	];
 }
 
@@ -58,7 +61,9 @@ function row(model: CatalogModel): Row {
 export function subtitleExpression(): string {
 	const table = JSON.stringify(Object.fromEntries(catalogModels.map((m) => [m.slug, row(m)])));
 	const value = '(n, d) => (p[n] === undefined || p[n] === null || p[n] === "" ? d : p[n])';
-	const seconds = '(m[4] || ((s) => (s > 0 ? s : m[8]))(Number(v(m[3], m[5]))))';
+	// version 3's Multi-Shot list (shotList): its shots count when they last longer than the duration
+	const shots = `(m[9] ? ((p.${LIST_FIELDS.multishot.param} || {}).${LIST_FIELDS.multishot.entries} || []).reduce((t, x) => t + (Number(x.duration === undefined ? 5 : x.duration) || 0), 0) : 0)`;
+	const seconds = `(m[4] || Math.max(((s) => (s > 0 ? s : m[8]))(Number(v(m[3], m[5]))), ${shots}))`;
 	const cost = `(m[1] || Math.round(m[6].reduce((c, f) => c * ((f[2].find((e) => e[0] === String(v(f[0], f[1]))) || [0, 1])[1]), m[2] * ${seconds})))`;
 	const usd =
 		'((c) => "$" + (c / 1000000).toFixed(6).replace(/0+$/, "").replace(/\\.$/, ".00").replace(/\\.(\\d)$/, (x, d) => "." + d + "0"))';

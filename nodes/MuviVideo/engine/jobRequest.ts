@@ -16,7 +16,7 @@ import {
 	type ModelField,
 } from '../models';
 import { costBreakdown, type CostBreakdown } from '../models/cost';
-import { listFieldOf } from '../descriptions/listFields';
+import { listFieldOf, pricedWithShots } from '../descriptions/listFields';
 import { checkCostLimit, trustedLocalPrice } from './costGuard';
 import { ListProblem, readListField } from './listFields';
 import type { OnTimeout } from './timedOut';
@@ -153,23 +153,11 @@ export async function readJobRequest(node: INode, param: ParamReader, itemIndex:
 		if (prepared.problem) throw inputProblem(node, itemIndex, prepared.problem);
 		body.input = prepared.input;
 		files = [...files, ...listFiles];
-		cost = costBreakdown(model, pricedInput(model, prepared.input));
+		cost = costBreakdown(model, pricedWithShots(model, prepared.input));
 	}
 	const version = String(param('options.version', '') ?? '').trim();
 	if (version !== '') body.version = version;
 	return { body, model, cost, estimate: cost?.microCents, files };
-}
-
-/**
- * The input as it is priced: Kling's Multi-Shot sets the video's length by its shots, and whether Muvi
- * bills the shots' total or the Duration is not documented, so the longer of the two is what the cost
- * guard and the estimate go by (never below the real price).
- */
-function pricedInput(model: CatalogModel, input: IDataObject): IDataObject {
-	const shots = Array.isArray(input.multishot) ? (input.multishot as IDataObject[]) : [];
-	const total = shots.reduce((sum, s) => sum + (Number.isFinite(Number(s?.duration)) ? Number(s.duration) : 0), 0);
-	const duration = Number(input.duration ?? model.fields.find((f) => f.apiName === 'duration')?.default);
-	return total > 0 && Number.isFinite(duration) && total > duration ? { ...input, duration: String(total) } : input;
 }
 
 /** Everything one item of Generate needs, checked before any item is sent. */
