@@ -171,7 +171,7 @@ describe('estimated price in the editor', () => {
 		const field = description.properties.find((p) => p.name === 'estimatedCost') as INodeProperties;
 		expect(field).toMatchObject({ displayName: 'Estimated Cost', type: 'options', typeOptions: { loadOptionsMethod: 'estimatedCost' } });
 		// and version 3's Multi-Shot list, whose shots are priced when they last longer than the duration
-		expect(field.typeOptions?.loadOptionsDependsOn).toEqual(['model', ...PRICING_PARAMETERS, 'shotList']);
+		expect(field.typeOptions?.loadOptionsDependsOn).toEqual(['model', ...PRICING_PARAMETERS, ...Array.from({ length: 15 }, (_, n) => `shotList.shots[${n}].duration`)]);
 		expect(PRICING_PARAMETERS).toEqual(expect.arrayContaining(['duration', 'hasSound', 'resolution', 'quality', 'fps', 'generateAudio']));
 		expect(field.displayOptions?.show).toMatchObject({ resource: ['video'], operation: ['generate', 'estimateCost'] });
 		expect(nodeType.methods.loadOptions.estimatedCost).toBe(estimatedCost);

@@ -36,6 +36,16 @@ export function pricedWithShots(model: CatalogModel, input: IDataObject): IDataO
 	return total > 0 && Number.isFinite(duration) && total > duration ? { ...input, duration: String(total) } : input;
 }
 
+/**
+ * The paths of every shot's duration, for the Estimated Cost line to re-load when one changes: n8n's
+ * editor compares a dependency's value as text, and a whole list reads "[object Object]" whatever it
+ * holds. At most 15 shots fit (1 s each, 15 s in all).
+ */
+export const SHOT_DURATION_PATHS = Array.from(
+	{ length: SHOT_SECONDS.max },
+	(_, n) => `${LIST_FIELDS.multishot.param}.${LIST_FIELDS.multishot.entries}[${n}].duration`,
+);
+
 const FROM_VERSION_3 = { '@version': [{ _cnd: { gte: 3 } }] };
 
 /** The editor's list for one JSON list field, shown for the same models as the field. */

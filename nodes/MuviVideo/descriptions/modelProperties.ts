@@ -14,7 +14,7 @@ import {
 } from '../models';
 import { fieldRank } from '../models/fields';
 import { customInputProperties } from './customModel';
-import { LIST_FIELDS, listFieldProperty, type ListFieldName } from './listFields';
+import { LIST_FIELDS, listFieldProperty, SHOT_DURATION_PATHS, type ListFieldName } from './listFields';
 import { ESTIMATE_VALUE, PRICING_PARAMETERS } from './estimatedCost';
 import { priceFormulaLabel, priceLabel } from './priceText';
 
@@ -105,7 +105,7 @@ function estimatedCostProperty(show: Record<string, string[]>, what: 'video' | '
 		displayName: 'Estimated Cost',
 		name: 'estimatedCost',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'estimatedCost', loadOptionsDependsOn: ['model', ...PRICING_PARAMETERS, LIST_FIELDS.multishot.param] },
+		typeOptions: { loadOptionsMethod: 'estimatedCost', loadOptionsDependsOn: ['model', ...PRICING_PARAMETERS, ...SHOT_DURATION_PATHS] },
 		default: ESTIMATE_VALUE,
 		// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-options
 		description:
