@@ -72,7 +72,12 @@ async function deliveryStatuses(jobId: string): Promise<Array<number | null>> {
 	return d.attempts.map((a) => a.responseStatus);
 }
 
-const runOf = (exec: any, node: string) => exec.data.resultData.runData[node] as any[] | undefined;
+/**
+ * A node's runs in an execution as n8n stored it. n8n 1.x can show an execution as "success" a moment
+ * before its data is saved (with SQLite, ExecutionRepository.updateExistingExecution writes the status and
+ * the data in two updates, outside a transaction), so the waits below wait for the data too.
+ */
+const runOf = (exec: any, node: string) => exec.data?.resultData?.runData?.[node] as any[] | undefined;
 
 beforeAll(async () => {
 	// the sender trusts exactly the certificate n8n serves, as Muvi trusts public CAs: set once n8n made it
@@ -132,7 +137,7 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 		expect(await deliveryStatuses(run.jobIds[0])).toEqual([200]);
 		const done = await until('the resumed execution', async () => {
 			const e = await execution(run.executionId);
-			return e.status === 'success' ? e : undefined;
+			return e.status === 'success' && runOf(e, 'After') ? e : undefined;
 		});
 		const after = runOf(done, 'After')!;
 		expect(after).toHaveLength(1);
@@ -170,7 +175,7 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 		expect(await deliveryStatuses(run.jobIds[2])).toEqual([200]);
 		const done = await until('the resumed execution', async () => {
 			const e = await execution(run.executionId);
-			return e.status === 'success' ? e : undefined;
+			return e.status === 'success' && runOf(e, 'After') ? e : undefined;
 		});
 		const items = runOf(done, 'After')![0].data.main[0];
 		expect(items.map((i: any) => i.json.jobId)).toEqual(run.jobIds);
@@ -189,7 +194,7 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 		fake.completeJob(run.jobIds[0]);
 		const done = await until('the resumed execution', async () => {
 			const e = await execution(run.executionId);
-			return e.status === 'success' ? e : undefined;
+			return e.status === 'success' && runOf(e, 'After') ? e : undefined;
 		});
 		const items = runOf(done, 'After')![0].data.main[0];
 		expect(items[0].json).toMatchObject({ jobId: run.jobIds[0], status: 'completed' });
@@ -207,7 +212,7 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 		for (const run of [a, b]) {
 			const done = await until(`execution ${run.executionId}`, async () => {
 				const e = await execution(run.executionId);
-				return e.status === 'success' ? e : undefined;
+				return e.status === 'success' && runOf(e, 'After') ? e : undefined;
 			});
 			expect(runOf(done, 'After')![0].data.main[0][0].json.jobId).toBe(run.jobIds[0]);
 		}
