@@ -29,6 +29,8 @@ const flows = {
 	main: waitFlow('Main', { waitMode: 'webhook', timeoutSeconds: 600 }),
 	continueOnFail: waitFlow('Cof', { waitMode: 'webhook', timeoutSeconds: 600 }, { onError: 'continueRegularOutput' }),
 	short: waitFlow('Short', { waitMode: 'webhook', timeoutSeconds: 5 }),
+	// Fallback Models (issue #22): Kling 3.0 Standard, then Pro
+	fallback: waitFlow('Fallback', { waitMode: 'webhook', timeoutSeconds: 600, download: false, parameters: { fallbackModels: { models: [{ model: 'kling/kling-3.0-pro/text-to-video' }] } } }),
 };
 
 const http = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => n8n.http(url.replace(n8n.url, ''), init);
@@ -255,6 +257,82 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 		const final = await execution(run.executionId);
 		expect(final.status).toBe('success');
 		expect(runOf(final, 'Muvi Video')!.at(-1).data.main[0].map((i: any) => i.json.jobId)).toEqual(run.jobIds);
+	});
+
+	test('Fallback Models: item 2\'s job fails, its call submits the next model with the same (tagged) resume address; the batch waits for it and resumes once every chain ended', async () => {
+		const PRIMARY = 'kling/kling-3.0-standard/text-to-video';
+		const NEXT = 'kling/kling-3.0-pro/text-to-video';
+		const prompts = ['e2e wfb one', 'e2e wfb two', 'e2e wfb three'];
+		const run = await startRun(flows.fallback, prompts);
+		fake.completeJob(run.jobIds[0]);
+		expect(await deliveryStatuses(run.jobIds[0])).toEqual([200]);
+
+		fake.failJob(run.jobIds[1], { code: 'GENERATION_FAILED', message: 'e2e failure' });
+		expect(await deliveryStatuses(run.jobIds[1])).toEqual([200]);
+		const next = await until('the next model\'s job', async () => [...fake.jobs.values()].find((j) => j.model === NEXT && (j.input as any).prompt === prompts[1]));
+		const tagged = new URL(String(next.webhookUrl));
+		expect(`${tagged.origin}${tagged.pathname}`).toBe(run.resumeUrl.split('?')[0]);
+		expect([tagged.searchParams.get('muviItem'), tagged.searchParams.get('muviAttempt')]).toEqual(['1', '1']);
+		if (n8nHas.signedResumeUrls) expect(tagged.searchParams.get('signature')).toBe(new URL(run.resumeUrl).searchParams.get('signature'));
+
+		// Muvi sends the failure again (signed): answered, nothing submitted again
+		const failure = JSON.stringify({ jobId: run.jobIds[1], status: 'failed', error: { code: 'GENERATION_FAILED', message: 'e2e failure' } });
+		const ts = String(unixNow());
+		const repeat = await http(run.resumeUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-pixelbyte-timestamp': ts, 'x-pixelbyte-signature': signature(SECRET, ts, failure) },
+			body: failure,
+		});
+		expect(repeat.status).toBe(200);
+
+		fake.completeJob(run.jobIds[2]);
+		expect(await deliveryStatuses(run.jobIds[2])).toEqual([200]);
+		await sleep(500);
+		expect((await execution(run.executionId)).status).toBe('waiting');
+
+		fake.completeJob(next.jobId);
+		expect(await deliveryStatuses(next.jobId)).toEqual([200]);
+		const done = await until('the resumed execution', async () => {
+			const e = await execution(run.executionId);
+			return e.status === 'success' && runOf(e, 'After') ? e : undefined;
+		});
+		const items = runOf(done, 'After')![0].data.main[0];
+		expect(items.map((i: any) => [i.json.jobId, i.json.outcome, i.pairedItem.item])).toEqual([
+			[run.jobIds[0], 'completed', 0],
+			[next.jobId, 'completed', 1],
+			[run.jobIds[2], 'completed', 2],
+		]);
+		expect(items[1].json.model).toBe(NEXT);
+		expect(items[1].json.attempts).toEqual([
+			expect.objectContaining({ model: PRIMARY, jobId: run.jobIds[1], outcome: 'failed', errorCode: 'GENERATION_FAILED', costUsd: 0.42, refundedUsd: 0.42 }),
+			expect.objectContaining({ model: NEXT, jobId: next.jobId, outcome: 'completed' }),
+		]);
+		// one job each for items 1 and 3, two for item 2 (one refunded)
+		const submits = fake.requests.filter((r) => r.path === '/v1/jobs/submit' && prompts.includes(String((r.json as any)?.input?.prompt)));
+		expect(submits.map((r) => `${(r.json as any).input.prompt} ${(r.json as any).model}`).sort()).toEqual(
+			[`${prompts[0]} ${PRIMARY}`, `${prompts[1]} ${PRIMARY}`, `${prompts[1]} ${NEXT}`, `${prompts[2]} ${PRIMARY}`].sort(),
+		);
+	});
+
+	test('Fallback Models: the next model\'s submit loses its answer: not sent again, the batch resumes with outcome "unknown" for that try', async () => {
+		const NEXT = 'kling/kling-3.0-pro/text-to-video';
+		const prompts = ['e2e wfb lost one', 'e2e wfb lost two'];
+		const run = await startRun(flows.fallback, prompts);
+		fake.completeJob(run.jobIds[0]);
+		expect(await deliveryStatuses(run.jobIds[0])).toEqual([200]);
+		fake.injectFault({ route: 'submit', kind: 'reset-after-accept' });
+		fake.failJob(run.jobIds[1], { code: 'GENERATION_FAILED', message: 'e2e failure' });
+		expect(await deliveryStatuses(run.jobIds[1])).toEqual([200]);
+		const done = await until('the resumed execution', async () => {
+			const e = await execution(run.executionId);
+			return e.status === 'success' && runOf(e, 'After') ? e : undefined;
+		});
+		const items = runOf(done, 'After')![0].data.main[0];
+		expect(items[1].json).toMatchObject({ jobId: run.jobIds[1], outcome: 'failed' });
+		expect(items[1].json.attempts.at(-1)).toMatchObject({ model: NEXT, jobId: null, outcome: 'unknown' });
+		expect(String(items[1].json.error)).toMatch(/the answer to its submit was lost, so a job may exist and be paid; it was not sent again/);
+		const nextSubmits = fake.requests.filter((r) => r.path === '/v1/jobs/submit' && (r.json as any)?.model === NEXT && (r.json as any)?.input?.prompt === prompts[1]);
+		expect(nextSubmits).toHaveLength(1);
 	});
 
 	test('a dropped webhook: at the Timeout the item says the job is paid and running, with its job ID and an error', async () => {

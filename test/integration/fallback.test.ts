@@ -104,9 +104,14 @@ test('Max Cost applies to each attempt: a fallback above it is refused before an
 	expect(submits()).toHaveLength(0);
 });
 
-test('explicit Wait Mode Muvi Webhook with Fallback Models is refused before any submit; Auto polls', async () => {
-	const result = await run(generate({ waitMode: 'webhook' }), [{ prompt: 'one' }]);
-	expect(result.error?.message).toBe('Fallback Models need Wait Mode Poll (or Auto)');
+test('Wait Mode Auto with Fallback Models polls (the chain runs in the node); explicit Muvi Webhook is checked like any webhook wait', async () => {
+	const auto = await run(generate({ waitMode: 'auto' }), three);
+	expect(auto.error).toBeUndefined();
+	expect(auto.items[1].json).toMatchObject({ model: FALLBACK, outcome: 'completed' });
+	fake.reset();
+	// this engine's n8n is plain http: Muvi Webhook is refused before any submit, as without Fallback Models
+	const webhook = await run(generate({ waitMode: 'webhook' }), [{ prompt: 'one' }]);
+	expect(webhook.error?.message).toBe('Wait Mode "Muvi Webhook" needs n8n to be reachable over https');
 	expect(submits()).toHaveLength(0);
 });
 

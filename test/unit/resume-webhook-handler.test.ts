@@ -7,6 +7,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IWebhookFunct
 import { createHmac } from 'node:crypto';
 
 import { resumeOnMuviWebhook } from '../../nodes/MuviVideo/engine/resume';
+import { forgetChains } from '../../nodes/MuviVideo/engine/webhookChain';
 import { saveBatch, type WaitingJob } from '../../nodes/MuviVideo/engine/webhookWait';
 import { DEFAULT_TOLERANCE_SECONDS } from '../../nodes/webhooks/signature';
 import { startFakeMuvi, type FakeMuvi } from '../fake-muvi/server';
@@ -39,7 +40,13 @@ function signed(body: string, secret = SECRET, timestamp = String(Math.floor(Dat
 let executionCounter = 0;
 
 /** A waiting execution of the node with this batch, and one call to its resume URL. */
-function call(jobs: WaitingJob[], body: IDataObject, headers: Record<string, string>, executionId = `e${++executionCounter}`) {
+/** What else a call brings: its address's query, and the node's waiting output items (Fallback Models). */
+interface CallExtras {
+	query?: IDataObject;
+	waiting?: IDataObject[];
+}
+
+function call(jobs: WaitingJob[], body: IDataObject, headers: Record<string, string>, executionId = `e${++executionCounter}`, extras: CallExtras = {}) {
 	const raw = JSON.stringify(body);
 	const metadata: Record<string, string> = {};
 	const customData = { set: (key: string, value: string) => void (metadata[key] = value), get: (key: string) => metadata[key] };
@@ -65,11 +72,27 @@ function call(jobs: WaitingJob[], body: IDataObject, headers: Record<string, str
 		getRequestObject: () => ({ headers: headers, rawBody: Buffer.from(raw), originalUrl: `/webhook-waiting/${executionId}/${NODE.id}?signature=x`, url: '' }),
 		getResponseObject: () => res,
 		getBodyData: () => body,
+		getQueryData: () => extras.query ?? {},
+		evaluateExpression: (expression: string) => {
+			if (expression !== `{{ $(${JSON.stringify(NODE.name)}).all(0) }}`) throw new Error(`unexpected expression ${expression}`);
+			return (extras.waiting ?? []).map((json) => ({ json }));
+		},
 		customData: { get: (k: string) => metadata[k], set: () => undefined },
 		logger: { info: () => undefined, warn: () => undefined, debug: () => undefined, error: () => undefined },
 		helpers: {
+			// n8n's plain request helper (the submit uses it, with the key in its headers)
+			async httpRequest(o: IHttpRequestOptions) {
+				const { Authorization: _given, ...headers } = (o.headers ?? {}) as Record<string, string>;
+				return await ctx.helpers.httpRequestWithAuthentication('muviApi', { ...o, headers });
+			},
 			async httpRequestWithAuthentication(_type: string, o: IHttpRequestOptions) {
-				const r = await fetch(String(o.url), { method: o.method, headers: { ...(o.headers as Record<string, string>), authorization: `Bearer ${API_KEY}` } });
+				const url = new URL(String(o.url));
+				for (const [k, v] of Object.entries(o.qs ?? {})) url.searchParams.set(k, String(v));
+				const r = await fetch(url, {
+					method: o.method,
+					headers: { ...(o.headers as Record<string, string>), authorization: `Bearer ${API_KEY}`, ...(o.body ? { 'content-type': 'application/json' } : {}) },
+					body: o.body ? JSON.stringify(o.body) : undefined,
+				});
 				const text = await r.text();
 				return { statusCode: r.status, headers: Object.fromEntries(r.headers), body: text };
 			},
@@ -160,4 +183,96 @@ test('a batch of five finishing together: five simultaneous calls, one resume, o
 	expect(results.filter((r) => r.workflowData !== undefined)).toHaveLength(1);
 	expect(results.find((r) => r.workflowData)!.workflowData![0].map((i) => i.json.jobId)).toEqual(ids);
 	expect(ids.map(statusCalls)).toEqual([1, 1, 1, 1, 1]);
+});
+
+describe('Fallback Models: a failed job\'s call submits the next model with the same resume address', () => {
+	const PRIMARY = 'kling/kling-3.0-standard/text-to-video';
+	const NEXT = 'kling/kling-3.0-pro/text-to-video';
+	const RESUME = 'https://n8n.example.com/webhook-waiting/exec-chain/node-1?signature=tok';
+	const submits = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/jobs/submit');
+	/** item 1 (index 0) alone; item 2 (index 1) with one fallback model, as execute() leaves them */
+	const setUp = async (executionId: string) => {
+		const [a, b] = [await submit('one'), await submit('two')];
+		const batch: WaitingJob[] = [job(0, a), { ...job(1, b), attempt: 0, chain: 2 }];
+		const waiting: IDataObject[] = [
+			{ jobId: a, model: PRIMARY, outcome: 'running' },
+			{
+				jobId: b,
+				model: PRIMARY,
+				outcome: 'running',
+				attempts: [{ model: PRIMARY, jobId: b, outcome: 'running' }],
+				fallbacksLeft: [{ model: NEXT, body: { model: NEXT, input: { prompt: 'two' }, webhookUrl: RESUME.replace('exec-chain', executionId) }, budgetMs: 60_000, estimatedCostMicroCents: 560000 }],
+			},
+		];
+		const deliver = (jobId: string, status: string, query?: IDataObject) =>
+			call(batch, { jobId, status }, signed(JSON.stringify({ jobId, status })), executionId, { query, waiting });
+		return { a, b, deliver };
+	};
+	const nextJob = () => {
+		const found = [...fake.jobs.values()].filter((j) => j.model === NEXT);
+		expect(found).toHaveLength(1);
+		return found[0];
+	};
+
+	test('item 2 fails: its next model is submitted once (tagged address), the batch waits for it, then resumes with attempts in order', async () => {
+		const { a, b, deliver } = await setUp('exec-chain');
+		fake.completeJob(a);
+		expect((await deliver(a, 'completed').run()).workflowData).toBeUndefined();
+
+		fake.failJob(b, { code: 'GENERATION_FAILED', message: 'no' });
+		const failed = deliver(b, 'failed');
+		expect((await failed.run()).workflowData).toBeUndefined();
+		expect(failed.answer.status).toBe(200);
+		const next = nextJob();
+		expect(next.webhookUrl).toBe(`${RESUME}&muviItem=1&muviAttempt=1`);
+		// Muvi repeats the failure call: nothing is sent again
+		expect((await deliver(b, 'failed').run()).workflowData).toBeUndefined();
+		expect(submits()).toHaveLength(3);
+
+		fake.completeJob(next.jobId);
+		const last = deliver(next.jobId, 'completed', { muviItem: '1', muviAttempt: '1' });
+		const items = (await last.run()).workflowData![0];
+		expect(items.map((i) => [i.json.jobId, i.json.status, i.pairedItem])).toEqual([
+			[a, 'completed', { item: 0 }],
+			[next.jobId, 'completed', { item: 1 }],
+		]);
+		expect(items[0].json.attempts).toBeUndefined();
+		expect(items[1].json).toMatchObject({ model: NEXT, outcome: 'completed' });
+		expect(items[1].json.attempts).toEqual([
+			expect.objectContaining({ model: PRIMARY, jobId: b, outcome: 'failed', errorCode: 'GENERATION_FAILED', costUsd: 0.42, refundedUsd: 0.42 }),
+			expect.objectContaining({ model: NEXT, jobId: next.jobId, outcome: 'completed' }),
+		]);
+	});
+
+	test('a process that did not see the failure answers 503 (Muvi calls again); the next job\'s tagged call resumes anywhere', async () => {
+		const { a, b, deliver } = await setUp('exec-chain-2');
+		fake.failJob(b, { code: 'GENERATION_FAILED', message: 'no' });
+		expect((await deliver(b, 'failed').run()).workflowData).toBeUndefined();
+		const next = nextJob();
+		forgetChains(); // the next calls reach another process (or this one after a restart)
+		fake.completeJob(a);
+		const other = deliver(a, 'completed');
+		expect((await other.run()).workflowData).toBeUndefined();
+		expect(other.answer.status).toBe(503);
+		fake.completeJob(next.jobId);
+		const items = (await deliver(next.jobId, 'completed', { muviItem: '1', muviAttempt: '1' }).run()).workflowData![0];
+		expect(items[1].json).toMatchObject({ jobId: next.jobId, outcome: 'completed' });
+		expect(submits()).toHaveLength(3);
+	});
+
+	test('the next model is refused (input error): the chain ends, the batch resumes with item 2 failed and both tries listed; no job made twice', async () => {
+		const { a, b, deliver } = await setUp('exec-chain-3');
+		fake.completeJob(a);
+		expect((await deliver(a, 'completed').run()).workflowData).toBeUndefined();
+		fake.injectFault({ route: 'submit', kind: 'status', status: 400, code: 'INVALID_INPUT', message: 'bad prompt' });
+		fake.failJob(b, { code: 'GENERATION_FAILED', message: 'no' });
+		const items = (await deliver(b, 'failed').run()).workflowData![0];
+		expect(items[1].json).toMatchObject({ jobId: b, status: 'failed', outcome: 'failed' });
+		expect(String(items[1].json.error)).toMatch(/Fallback model "kling\/kling-3\.0-pro\/text-to-video" was not submitted/);
+		expect(items[1].json.attempts).toEqual([
+			expect.objectContaining({ model: PRIMARY, jobId: b, outcome: 'failed' }),
+			expect.objectContaining({ model: NEXT, jobId: null, outcome: 'not-submitted', errorCode: 'INVALID_INPUT' }),
+		]);
+		expect(submits()).toHaveLength(3);
+	});
 });

@@ -13,12 +13,13 @@ import { planJob, type JobPlan } from './jobRequest';
 import { DurableLedger, type ItemKey } from './durableLedger';
 import { modelRefusal, planFallbacks } from './fallback';
 import { describeJobs, inputFingerprint, JobLedger, possibleJobsOf, UNKNOWN_JOB, type JobRecord } from './ledger';
-import { withMoney } from './outcome';
+import { attemptOf, withMoney } from './outcome';
 import { pollUntilFinished } from './poll';
 import { ExecutionSpend } from './spend';
 import { submitJob } from './submit';
 import { cancelAtTimeout, passThroughOnTimeout, stillRunningItem } from './timedOut';
 import { uploadChecked } from './upload';
+import { FALLBACKS_LEFT, nextAttempts } from './webhookChain';
 import { saveBatch, settleWaitMode } from './webhookWait';
 
 /** Said by the items that pass on when the Timeout ends a Muvi Webhook wait. */
@@ -82,6 +83,25 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		return record ? { ...record, estimateMicroCents: loop.plans[i]?.estimate } : undefined;
 	};
 
+	/** each binary file's URL once uploaded: a fallback model of the item gets the same file without a second upload */
+	const uploaded = new Map<object, string>();
+	/** Uploads the plan's binary files and puts their URLs in its input. */
+	const uploadFilesOf = async (plan: JobPlan) => {
+		const input = plan.body.input as IDataObject;
+		for (const { field, files, place } of plan.checkedFiles) {
+			const urls: string[] = [];
+			for (const file of files) {
+				const url = uploaded.get(file.binary) ?? (await uploadChecked(this, file, plan.itemIndex, signal)).fileUrl;
+				uploaded.set(file.binary, url);
+				urls.push(url);
+			}
+			if (place) place(input, urls);
+			else input[field.apiName] = field.kind === 'urlList' ? urls : urls[0];
+		}
+	};
+	/** Muvi Webhook: where each item's running job stands in its chain (webhook() submits the next models) */
+	const chainAt = new Map<number, { attempt: number; chain: number }>();
+
 	/** Submits the item, or attaches it to the job an earlier try of this run submitted for the same input. */
 	const submitOnce = async (plan: JobPlan, key: ItemKey): Promise<{ record: JobRecord; attached: boolean }> => {
 		const i = plan.itemIndex;
@@ -94,13 +114,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		throwIfStopped(signal);
 		// before the uploads: an item the execution cannot afford sends nothing at all
 		checkExecutionSpend(this, plan, limits, spend);
-		const input = plan.body.input as IDataObject;
-		for (const { field, files, place } of plan.checkedFiles) {
-			const urls: string[] = [];
-			for (const file of files) urls.push((await uploadChecked(this, file, i, signal)).fileUrl);
-			if (place) place(input, urls);
-			else input[field.apiName] = field.kind === 'urlList' ? urls : urls[0];
-		}
+		await uploadFilesOf(plan);
 		throwIfStopped(signal);
 		if (loop.failed) throw new NotActedOn();
 		// written ahead to n8n's database: from here a Retry of this execution never sends the item blind
@@ -225,7 +239,14 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 					throw error;
 				}
 				const { record, attached } = submitted;
-				if (!attempt.wait || webhookMode) return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
+				if (webhookMode && attempt.wait) {
+					const running = withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
+					chainAt.set(i, { attempt: a, chain: chain.length });
+					// the next models travel with the waiting execution, ready to send: webhook() submits them when a job fails
+					if (fallbackLeft) running.json[FALLBACKS_LEFT] = await nextAttempts(chain.slice(a + 1), uploadFilesOf);
+					return running;
+				}
+				if (!attempt.wait) return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
 				const done = await finish(attempt, record, attached, fallbackLeft);
 				if (failedForFallback.has(done)) {
 					attempts.push(attemptOf(done.json));
@@ -244,7 +265,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		const batch = allSubmitted
 			? (submitted as JobRecord[]).map((r, i) => {
 					const plan = loop.plans[i] as JobPlan;
-					return { itemIndex: r.itemIndex, jobId: r.jobId, costMicroCents: r.costMicroCents, download: plan.download, binaryPropertyName: plan.binaryPropertyName };
+					return { itemIndex: r.itemIndex, jobId: r.jobId, costMicroCents: r.costMicroCents, download: plan.download, binaryPropertyName: plan.binaryPropertyName, ...chainAt.get(i) };
 				})
 			: [];
 		const timeoutMs = Math.max(...loop.plans.map((p) => (p as JobPlan).timeoutMs));
@@ -317,19 +338,6 @@ async function recoverEarlierJobs(
 	ctx.logger.info(
 		`Muvi Video: node "${node.name}" looks for the earlier jobs of ${keys.length} item(s) (execution ${ctx.getExecutionId()}): ${attached} attached to their earlier job from n8n's processed-data table and Muvi's job list, ${found.size - attached} may have a job that was not found (not sent again), ${unknown.length - found.size} never reached Muvi`,
 	);
-}
-
-/** One try of a fallback chain, as the item lists it. */
-function attemptOf(json: IDataObject): IDataObject {
-	const error = json.errorCode ?? (json.error && typeof json.error === 'object' ? (json.error as IDataObject).code : undefined);
-	return {
-		model: json.model ?? null,
-		jobId: json.jobId ?? null,
-		outcome: json.outcome ?? null,
-		errorCode: error ?? null,
-		costUsd: json.costUsd ?? null,
-		refundedUsd: json.refundedUsd ?? null,
-	};
 }
 
 /** An item that fails after earlier models of its chain were tried says so in its error. */

@@ -43,3 +43,16 @@ export function withMoney(json: IDataObject, outcome: Outcome, costMicroCents?: 
 	const cost = costMicroCents !== undefined ? costMicroCents : typeof json.costMicroCents === 'number' ? json.costMicroCents : null;
 	return { ...json, ...moneyFields(outcome, cost) };
 }
+
+/** One try of a fallback chain, as the item lists it (`attempts`). */
+export function attemptOf(json: IDataObject): IDataObject {
+	const error = json.errorCode ?? (json.error && typeof json.error === 'object' ? (json.error as IDataObject).code : undefined);
+	return {
+		model: json.model ?? null,
+		jobId: json.jobId ?? null,
+		outcome: json.outcome ?? null,
+		errorCode: error ?? null,
+		costUsd: json.costUsd ?? null,
+		refundedUsd: json.refundedUsd ?? null,
+	};
+}

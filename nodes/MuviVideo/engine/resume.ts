@@ -4,10 +4,18 @@ import { inTurn } from '../../muviClient/inTurn';
 import { FINAL_STATUSES, readJob } from '../../muviClient/jobs';
 import { CREDENTIAL_TYPE } from '../../muviClient/transport';
 import { verifyWebhookSignature } from '../../webhooks/signature';
-import { finishedJobItem, imageOutputs, jobAfterWait } from './finishedJob';
+import { failedJobItem, finishedJobItem, imageOutputs, jobAfterWait } from './finishedJob';
+import { attemptOf, outcomeOf, withMoney } from './outcome';
 import { microCentsToUsd } from '../../muviClient/money';
 import { ExecutionSpend } from './spend';
-import { loadBatch } from './webhookWait';
+import { chainMemory, currentJob, learnStep, submitNext, tagOf, waitingItems, type ChainMemory } from './webhookChain';
+import { loadBatch, type WaitingJob } from './webhookWait';
+
+/** Every job of an item's chain in order: the batch's, then those submitted after it. */
+function chainJobs(memory: ChainMemory, job: WaitingJob): Array<{ jobId: string; itemIndex: number }> {
+	const later = (memory.steps.get(job.itemIndex) ?? []).flatMap((s) => (s.jobId ? [{ jobId: s.jobId, itemIndex: job.itemIndex }] : []));
+	return [{ jobId: job.jobId, itemIndex: job.itemIndex }, ...later];
+}
 
 /** The webhook the node declares for resuming (n8n serves it under webhook-waiting/<execution>/<node id>). */
 export const resumeWebhookDescription = {
@@ -29,12 +37,13 @@ const RESUMING_MAX = 5000;
  * about N status calls rather than N². Only a shortcut: another process (queue mode) or a restart
  * asks Muvi instead.
  */
-const heardJobs = new Map<string, Set<string>>();
+const heardJobs = new Map<string, Map<string, string>>();
 
-function heardOf(key: string): Set<string> {
+/** The jobs of a waiting batch known to have finished, with their final status. */
+function heardOf(key: string): Map<string, string> {
 	let set = heardJobs.get(key);
 	if (!set) {
-		set = new Set();
+		set = new Map();
 		heardJobs.set(key, set);
 		if (heardJobs.size > RESUMING_MAX) heardJobs.delete(heardJobs.keys().next().value as string);
 	}
@@ -91,7 +100,13 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 	const body = (this.getBodyData() ?? {}) as IDataObject;
 	const executionId = executionIdOf(this);
 	const batch = loadBatch(this, executionId);
-	const delivered = batch.find((j) => j.jobId === body.jobId);
+	const key = `${executionId}\n${this.getNode().id}`;
+	const memory = chainMemory(key);
+	// a job of the batch, or a later model of an item's chain (submitted here, or named by its call's tag)
+	const tag = tagOf(this.getQueryData());
+	const tagged = tag ? batch.find((j) => j.itemIndex === tag.itemIndex && tag.attempt > (j.attempt ?? 0) && tag.attempt < (j.chain ?? 1)) : undefined;
+	if (tag && tagged && typeof body.jobId === 'string' && body.jobId !== '') learnStep(memory, tag.itemIndex, tag.attempt, body.jobId);
+	const delivered = batch.find((j) => j.jobId === body.jobId || (memory.steps.get(j.itemIndex) ?? []).some((s) => s.jobId === body.jobId));
 	if (!delivered) {
 		// signed by Muvi, but not about this batch (or the batch is unknown): nothing to resume
 		answer(this, 200);
@@ -103,25 +118,50 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		answer(this, 200);
 		return { noWebhookResponse: true };
 	}
-	const key = `${executionId}\n${this.getNode().id}`;
+	const jobId = String(body.jobId);
 	// heard before waiting for the turn, so the check that runs next counts this job without asking Muvi
-	heardOf(key).add(delivered.jobId);
+	heardOf(key).set(jobId, String(body.status));
+	const now = currentJob(memory, delivered.itemIndex, delivered.jobId, delivered.attempt ?? 0);
+	if (body.status === 'failed' && now.jobId === jobId && now.attempt + 1 < (delivered.chain ?? 1)) {
+		// Fallback Models: the item's next model, once in this process (Muvi is answered first: it gives up after 30 s)
+		answer(this, 200);
+		if (memory.claimed.has(jobId)) return { noWebhookResponse: true };
+		memory.claimed.add(jobId);
+		const waiting = waitingItems(this)[delivered.itemIndex];
+		const submitted = await inTurn(key, async () =>
+			await submitNext(this, memory, delivered.itemIndex, now.attempt, delivered.attempt ?? 0, delivered.chain ?? 1, waiting),
+		);
+		// a new job: its own call comes later. None (the chain ended): the batch may be complete now
+		if (submitted) return { noWebhookResponse: true };
+	}
 	const finished = new Map<string, IDataObject>();
 	// one check at a time per execution: simultaneous calls (a batch finishing together) do not each ask about every job
-	const outcome = await inTurn(key, async (): Promise<'wait' | 'resume' | 'retry' | 'done'> => {
+	const outcome = await inTurn(key, async (): Promise<'wait' | 'resume' | 'retry' | 'unknownChain' | 'done'> => {
 		if (resuming.has(key)) return 'done';
 		try {
 			const heard = heardOf(key);
+			let unknownChain = false;
 			// the others in item order; the first still running ends the check (its own call comes later)
 			for (const job of batch) {
-				if (heard.has(job.jobId)) continue;
-				const status = await readJob(this, job.jobId, job.itemIndex);
-				if (!FINAL_STATUSES.includes(String(status.status))) return 'wait';
-				heard.add(job.jobId);
-				finished.set(job.jobId, status);
+				if (memory.ended.has(job.itemIndex)) continue;
+				const at = currentJob(memory, job.itemIndex, job.jobId, job.attempt ?? 0);
+				let status = heard.get(at.jobId);
+				if (status === undefined) {
+					const read = await readJob(this, at.jobId, job.itemIndex);
+					status = String(read.status);
+					if (!FINAL_STATUSES.includes(status)) return 'wait';
+					heard.set(at.jobId, status);
+					finished.set(at.jobId, read);
+				}
+				// failed with another model to try: taken on here (its job's call comes later), or by a process this one does not know
+				if (status === 'failed' && at.attempt + 1 < (job.chain ?? 1)) {
+					if (memory.claimed.has(at.jobId)) return 'wait';
+					unknownChain = true;
+				}
 			}
-			// every job is done: the canonical result of each not read just now (the webhook's own output shape is unconfirmed)
-			const missing = batch.filter((j) => !finished.has(j.jobId));
+			if (unknownChain) return 'unknownChain';
+			// every chain has ended: the canonical result of each job not read just now (the webhook's own output shape is unconfirmed)
+			const missing = batch.flatMap((j) => chainJobs(memory, j)).filter((j) => !finished.has(j.jobId));
 			const read = await Promise.all(missing.map(async (j) => await readJob(this, j.jobId, j.itemIndex)));
 			for (const [i, status] of read.entries()) {
 				if (!FINAL_STATUSES.includes(String(status.status))) return 'wait';
@@ -133,9 +173,10 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		}
 		return claimResume(key) ? 'resume' : 'done';
 	});
-	if (outcome === 'retry') {
-		// Muvi's status could not be read: not now. Muvi retries the call (1 s … 256 s later); the Timeout still holds.
-		answer(this, 503, { error: 'Could not check the jobs yet; please retry' });
+	if (outcome === 'retry' || outcome === 'unknownChain') {
+		// Muvi's status could not be read, or an item's next model was submitted by a call this process did not
+		// see (another process, or before a restart): not now. Muvi calls again (1 s … 256 s later); the Timeout still holds.
+		answer(this, 503, { error: outcome === 'retry' ? 'Could not check the jobs yet; please retry' : 'The batch is not complete yet here; please retry' });
 		return { noWebhookResponse: true };
 	}
 	// answered before any download: Muvi gives up on a call after 30 s
@@ -145,26 +186,59 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 	const node = this.getNode();
 	const spend = ExecutionSpend.of(this);
 	const items: INodeExecutionData[] = [];
-	for (const job of batch) {
-		const summary: IDataObject = { jobId: job.jobId };
-		if (job.costMicroCents !== undefined) {
-			summary.costUsd = microCentsToUsd(job.costMicroCents);
-			summary.costMicroCents = job.costMicroCents;
+	const waiting = batch.some((j) => (j.chain ?? 1) > 1) ? waitingItems(this) : [];
+	const summaryOf = (jobId: string, costMicroCents: number | undefined, model?: unknown): IDataObject => {
+		const summary: IDataObject = { jobId };
+		if (model !== undefined && model !== null) summary.model = model;
+		if (costMicroCents !== undefined) {
+			summary.costUsd = microCentsToUsd(costMicroCents);
+			summary.costMicroCents = costMicroCents;
 		}
-		const result = jobAfterWait(summary, finished.get(job.jobId) ?? {});
-		if (result.status === 'failed' || result.status === 'cancelled') spend.refund(job.costMicroCents);
+		return summary;
+	};
+	for (const job of batch) {
+		const chained = (job.chain ?? 1) > 1;
+		const waited = waiting[job.itemIndex] ?? {};
+		// Fallback Models: the tries before the last, in order (the ones execute() made, then this chain's)
+		const tries: IDataObject[] = chained && Array.isArray(waited.attempts) ? (waited.attempts as IDataObject[]).slice(0, -1) : [];
+		let last = { jobId: job.jobId, costMicroCents: job.costMicroCents, model: chained ? waited.model : undefined };
+		const later = memory.steps.get(job.itemIndex) ?? [];
+		for (const step of later) {
+			const earlier = jobAfterWait(summaryOf(last.jobId, last.costMicroCents, last.model), finished.get(last.jobId) ?? {});
+			if (step.refused) {
+				tries.push(step.refused);
+				continue;
+			}
+			if (earlier.status === 'failed' || earlier.status === 'cancelled') spend.refund(last.costMicroCents);
+			tries.push(attemptOf(withMoney(failedJobItem(earlier, job.itemIndex).json, outcomeOf(earlier.status))));
+			spend.charge(step.costMicroCents);
+			last = { jobId: step.jobId as string, costMicroCents: step.costMicroCents, model: step.model ?? null };
+		}
+		const result = jobAfterWait(summaryOf(last.jobId, last.costMicroCents, last.model), finished.get(last.jobId) ?? {});
+		if (result.status === 'failed' || result.status === 'cancelled') spend.refund(last.costMicroCents);
+		const ended = memory.ended.get(job.itemIndex);
+		let item: INodeExecutionData;
 		try {
 			// a failed job, the video, or every image of an image job (data, data_1 …)
-			items.push(await finishedJobItem(this, result, { download: job.download, binaryPropertyName: job.binaryPropertyName, failedAsItem: true }, job.itemIndex));
+			item = await finishedJobItem(this, result, { download: job.download && !ended, binaryPropertyName: job.binaryPropertyName, failedAsItem: true }, job.itemIndex);
 		} catch (caught) {
 			// Never throw from here (see above): the job finished, only its file is missing
 			const error = caught as Error & { description?: unknown };
 			const files = imageOutputs(result).length > 0 ? 'images' : 'video';
-			this.logger.warn(`Muvi Video: could not download the ${files} of job ${job.jobId} (node "${node.name}"): ${error.message}`);
-			const json: IDataObject = { ...result, error: `Could not download the ${files} of job ${job.jobId}: ${error.message}` };
+			this.logger.warn(`Muvi Video: could not download the ${files} of job ${last.jobId} (node "${node.name}"): ${error.message}`);
+			const json: IDataObject = { ...result, error: `Could not download the ${files} of job ${last.jobId}: ${error.message}` };
 			if (typeof error.description === 'string' && error.description) json.errorDescription = error.description;
-			items.push({ json, pairedItem: { item: job.itemIndex } });
+			item = { json, pairedItem: { item: job.itemIndex } };
 		}
+		if (chained) {
+			const attempts = [...tries, attemptOf(item.json)];
+			if (ended) {
+				attempts.push(ended.attempt);
+				item.json.error = `${String(item.json.error ?? '')} ${ended.error}`.trim();
+			}
+			item.json.attempts = attempts;
+		}
+		items.push(item);
 	}
 	this.logger.info(`Muvi Video: all ${batch.length} job(s) of node "${node.name}" finished; resuming execution ${executionId}`);
 	return { noWebhookResponse: true, workflowData: [items] };

@@ -100,13 +100,16 @@ export interface WaitingJob {
 	costMicroCents?: number;
 	download: boolean;
 	binaryPropertyName: string;
+	/** Fallback Models: the job's place in the item's chain, and how many models the chain has */
+	attempt?: number;
+	chain?: number;
 }
 
 /** Where webhook() finds the batch: at most 3 custom-data keys per node (see ExecutionStore). */
 const STORE_PREFIX = 'muvi_wait';
 const STORE_PARTS = 3;
-/** `item*jobId*cost*flags*binaryProperty` */
-const ENTRY = /^(\d+)\*([A-Za-z0-9_.:-]+)\*(\d*)\*(d?)\*([A-Za-z0-9_-]*)$/;
+/** `item*jobId*cost*flags*binaryProperty`, then `*attempt/chain` for an item with Fallback Models */
+const ENTRY = /^(\d+)\*([A-Za-z0-9_.:-]+)\*(\d*)\*(d?)\*([A-Za-z0-9_-]*)(?:\*(\d+)\/(\d+))?$/;
 
 /** The custom-data key of part `part` of a node's batch. */
 export const recordKey = (ctx: IExecuteFunctions | IWebhookFunctions, part: number) => batchStore(ctx).key(part);
@@ -119,7 +122,8 @@ export function batchEntries(jobs: WaitingJob[]): string[] | undefined {
 	const entries: string[] = [];
 	for (const j of jobs) {
 		if (!/^[A-Za-z0-9_.:-]+$/.test(j.jobId) || !/^[A-Za-z0-9_-]*$/.test(j.binaryPropertyName)) return undefined;
-		entries.push(`${j.itemIndex}*${j.jobId}*${j.costMicroCents ?? ''}*${j.download ? 'd' : ''}*${j.binaryPropertyName === 'data' ? '' : j.binaryPropertyName}`);
+		const chain = (j.chain ?? 1) > 1 ? `*${j.attempt ?? 0}/${j.chain}` : '';
+		entries.push(`${j.itemIndex}*${j.jobId}*${j.costMicroCents ?? ''}*${j.download ? 'd' : ''}*${j.binaryPropertyName === 'data' ? '' : j.binaryPropertyName}${chain}`);
 	}
 	return entries;
 }
@@ -128,7 +132,9 @@ export function jobsOfEntries(entries: string[]): WaitingJob[] {
 	return entries.flatMap((entry) => {
 		const m = ENTRY.exec(entry);
 		if (!m) return [];
-		return [{ itemIndex: Number(m[1]), jobId: m[2], costMicroCents: m[3] === '' ? undefined : Number(m[3]), download: m[4] === 'd', binaryPropertyName: m[5] || 'data' }];
+		const job: WaitingJob = { itemIndex: Number(m[1]), jobId: m[2], costMicroCents: m[3] === '' ? undefined : Number(m[3]), download: m[4] === 'd', binaryPropertyName: m[5] || 'data' };
+		if (m[6] !== undefined) Object.assign(job, { attempt: Number(m[6]), chain: Number(m[7]) });
+		return [job];
 	});
 }
 
@@ -164,14 +170,10 @@ export async function settleWaitMode(ctx: IExecuteFunctions, plans: Array<JobPla
 			});
 		if (wanted === 'auto') wanted = 'poll';
 	}
-	// a fallback is submitted when a job fails, which only a polling node sees in time (webhook() submits nothing)
-	if (waiting.some((p) => (p.fallbacks?.length ?? 0) > 0)) {
-		if (wanted === 'webhook')
-			throw new NodeOperationError(node, 'Fallback Models need Wait Mode Poll (or Auto)', {
-				description: 'With Muvi Webhook the execution pauses until the jobs end, so no next model could be submitted for a failed job. Nothing was sent to Muvi. Choose Wait Mode Poll or Auto, or remove the Fallback Models.',
-			});
-		if (wanted === 'auto') wanted = 'poll';
-	}
+	// Fallback Models under Muvi Webhook: webhook() submits the next model when a job's failure is
+	// delivered (webhookChain.ts). Auto polls such a batch: a polling node sees the whole chain in one
+	// process, where webhook calls of a queue-mode instance may reach several
+	if (wanted === 'auto' && waiting.some((p) => (p.fallbacks?.length ?? 0) > 0)) wanted = 'poll';
 	const choice = await chooseWaitMode(ctx, wanted, waiting.some((p) => p.body.webhookUrl !== undefined));
 	const wholeBatch = plans.every((p) => p?.wait === true);
 	if (choice.mode === 'webhook' && !wholeBatch && wanted === 'webhook')
@@ -179,7 +181,7 @@ export async function settleWaitMode(ctx: IExecuteFunctions, plans: Array<JobPla
 			description: 'Nothing was sent to Muvi. Fix the items above, or choose Wait Mode Poll.',
 		});
 	if (choice.mode === 'webhook' && wholeBatch) {
-		for (const plan of waiting) plan.body.webhookUrl = choice.resumeUrl;
+		for (const plan of waiting) for (const attempt of [plan, ...(plan.fallbacks ?? [])]) attempt.body.webhookUrl = choice.resumeUrl;
 		return true;
 	}
 	if (wanted !== 'poll') ctx.logger.info(`Muvi Video: node "${node.name}" polls (${choice.reason ?? 'not every item waits'})`);

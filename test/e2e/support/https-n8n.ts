@@ -87,7 +87,7 @@ export interface WaitFlow {
  */
 export function waitFlow(
 	name: string,
-	settings: { waitMode: string; timeoutSeconds: number; download?: boolean; model?: string },
+	settings: { waitMode: string; timeoutSeconds: number; download?: boolean; model?: string; parameters?: Record<string, unknown> },
 	node: Record<string, unknown> = {},
 	after: Record<string, unknown> = {},
 ): WaitFlow {
@@ -129,6 +129,7 @@ export function waitFlow(
 					waitMode: settings.waitMode,
 					download: settings.download ?? true,
 					options: { timeout: settings.timeoutSeconds },
+					...settings.parameters,
 				},
 				id: muviNodeId,
 				name: 'Muvi Video',

@@ -1,0 +1,202 @@
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+
+import { normalizeJob } from '../../muviClient/jobs';
+import { microCentsToUsd } from '../../muviClient/money';
+import { modelRefusal } from './fallback';
+import type { JobPlan } from './jobRequest';
+import { possibleJobsOf } from './ledger';
+import { moneyFields } from './outcome';
+import { submitJob } from './submit';
+
+/**
+ * Fallback Models under Wait Mode "Muvi Webhook". The execution waits; when Muvi's signed call says an
+ * item's job failed and its chain has another model, webhook() submits that model, with the same
+ * resume address tagged with the item and the attempt (`muviItem`, `muviAttempt`), so the new job's own
+ * call names its place even in a process that did not submit it. The batch resumes once every item's
+ * chain has ended.
+ *
+ * What webhook() needs and cannot save (n8n keeps nothing a webhook call writes while the execution
+ * waits):
+ * - the next models' requests travel as `fallbacksLeft` on the node's waiting output, which n8n keeps
+ *   with the waiting execution and drops when it resumes;
+ * - the jobs webhook() submitted live in this process's memory, and in the tag of their own calls.
+ *   A call about another item that finds a failed job whose next model this process does not know
+ *   gets 503: Muvi calls again (1 s … 256 s later), and the call that knows resumes.
+ * Each failure call submits the next model once in a process (Muvi is answered first, so it has no
+ * reason to send the call again).
+ */
+
+/** The waiting item's field with the next models of its chain, ready to send. */
+export const FALLBACKS_LEFT = 'fallbacksLeft';
+
+const TAG_ITEM = 'muviItem';
+const TAG_ATTEMPT = 'muviAttempt';
+
+/** One next model of an item's chain, as the waiting item carries it. */
+export interface NextAttempt {
+	model: string;
+	/** the submit body (model, input with uploaded files' URLs, the resume address) */
+	body: IDataObject;
+	estimatedCostMicroCents?: number;
+	/** how long its submit may wait for a free slot (the item's Timeout) */
+	budgetMs: number;
+}
+
+/** The next models of an item as the waiting item carries them, their files uploaded first. */
+export async function nextAttempts(plans: JobPlan[], upload: (plan: JobPlan) => Promise<void>): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	for (const plan of plans) {
+		await upload(plan);
+		const next: NextAttempt = { model: String(plan.body.model ?? ''), body: plan.body, budgetMs: plan.timeoutMs };
+		if (plan.estimate !== undefined) next.estimatedCostMicroCents = plan.estimate;
+		out.push(next as unknown as IDataObject);
+	}
+	return out;
+}
+
+/** The resume address for attempt `attempt` of item `itemIndex`. */
+export function taggedUrl(url: string, itemIndex: number, attempt: number): string {
+	try {
+		const u = new URL(url);
+		u.searchParams.set(TAG_ITEM, String(itemIndex));
+		u.searchParams.set(TAG_ATTEMPT, String(attempt));
+		return u.toString();
+	} catch {
+		return url;
+	}
+}
+
+/** The item and attempt a call's address names, if any. */
+export function tagOf(query: unknown): { itemIndex: number; attempt: number } | undefined {
+	const q = (query && typeof query === 'object' ? query : {}) as IDataObject;
+	const item = Number(q[TAG_ITEM]);
+	const attempt = Number(q[TAG_ATTEMPT]);
+	return Number.isInteger(item) && item >= 0 && Number.isInteger(attempt) && attempt > 0 ? { itemIndex: item, attempt } : undefined;
+}
+
+/** An attempt of an item's chain after the waiting batch's own job. */
+export interface Step {
+	attempt: number;
+	/** the job, when Muvi created one */
+	jobId?: string;
+	costMicroCents?: number;
+	model?: string;
+	/** a try that made no job (Muvi refused the model), as `attempts` lists it */
+	refused?: IDataObject;
+}
+
+/** What this process knows about the chains of one waiting node. */
+export interface ChainMemory {
+	steps: Map<number, Step[]>;
+	/** items whose chain ended without a job to wait for: the try that ended it and why */
+	ended: Map<number, { attempt: IDataObject; error: string }>;
+	/** failed jobs whose next model this process took on */
+	claimed: Set<string>;
+}
+
+const memories = new Map<string, ChainMemory>();
+const MEMORIES_MAX = 5000;
+
+export function chainMemory(key: string): ChainMemory {
+	let memory = memories.get(key);
+	if (!memory) {
+		memory = { steps: new Map(), ended: new Map(), claimed: new Set() };
+		memories.set(key, memory);
+		if (memories.size > MEMORIES_MAX) memories.delete(memories.keys().next().value as string);
+	}
+	return memory;
+}
+
+/** Forgets every chain (for tests: a restart, or another process). */
+export function forgetChains(): void {
+	memories.clear();
+}
+
+/** The job of an item's chain that counts now: the last one submitted. */
+export function currentJob(memory: ChainMemory, itemIndex: number, batchJobId: string, batchAttempt: number): { jobId: string; attempt: number } {
+	const withJob = (memory.steps.get(itemIndex) ?? []).filter((s) => s.jobId !== undefined);
+	const last = withJob.at(-1);
+	return last ? { jobId: last.jobId as string, attempt: last.attempt } : { jobId: batchJobId, attempt: batchAttempt };
+}
+
+/** Remembers a job its call's tag places in an item's chain. */
+export function learnStep(memory: ChainMemory, itemIndex: number, attempt: number, jobId: string): void {
+	const steps = memory.steps.get(itemIndex) ?? [];
+	if (steps.some((s) => s.jobId === jobId || s.attempt >= attempt)) return;
+	steps.push({ attempt, jobId });
+	memory.steps.set(itemIndex, steps);
+}
+
+/** The node's waiting output items (what execute() returned when it put the execution to wait), by item. */
+export function waitingItems(ctx: IWebhookFunctions): IDataObject[] {
+	try {
+		const raw = ctx.evaluateExpression(`{{ $(${JSON.stringify(ctx.getNode().name)}).all(0) }}`, 0);
+		return Array.isArray(raw) ? raw.map((item) => ((item as IDataObject)?.json ?? {}) as IDataObject) : [];
+	} catch (error) {
+		ctx.logger.warn(`Muvi Video: could not read the waiting items of node "${ctx.getNode().name}": ${(error as Error).message}`);
+		return [];
+	}
+}
+
+const codeOf = (error: Error & { context?: IDataObject; description?: unknown }) =>
+	/\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b/.exec(`${error.message} ${String(error.description ?? '')}`)?.[1] ?? null;
+
+/**
+ * Submits the next model of an item whose job (attempt `failedAttempt`) failed: each model in turn
+ * while Muvi refuses the model itself; the chain ends at any other error (never sent again after a
+ * lost answer). True when a job was created, to be waited for.
+ */
+export async function submitNext(
+	ctx: IWebhookFunctions,
+	memory: ChainMemory,
+	itemIndex: number,
+	failedAttempt: number,
+	batchAttempt: number,
+	chain: number,
+	waiting: IDataObject | undefined,
+): Promise<boolean> {
+	const node = ctx.getNode();
+	const left = Array.isArray(waiting?.[FALLBACKS_LEFT]) ? (waiting?.[FALLBACKS_LEFT] as unknown as NextAttempt[]) : [];
+	const steps = memory.steps.get(itemIndex) ?? [];
+	memory.steps.set(itemIndex, steps);
+	for (let attempt = failedAttempt + 1; attempt < chain; attempt++) {
+		const next = left[attempt - batchAttempt - 1];
+		if (!next?.body || typeof next.body !== 'object') {
+			memory.ended.set(itemIndex, {
+				attempt: { model: next?.model ?? null, jobId: null, ...moneyFields('not-submitted', 0), errorCode: null },
+				error: 'The next model of its Fallback Models could not be read from the waiting execution; it was not sent.',
+			});
+			ctx.logger.warn(`Muvi Video: node "${node.name}" could not read the next model of item ${itemIndex + 1}; nothing was sent`);
+			return false;
+		}
+		const body: IDataObject = { ...next.body };
+		if (typeof body.webhookUrl === 'string') body.webhookUrl = taggedUrl(body.webhookUrl, itemIndex, attempt);
+		try {
+			const answer = normalizeJob(await submitJob(ctx, { body, itemIndex, budgetMs: Math.max(1000, Number(next.budgetMs) || 60_000) }));
+			const costMicroCents = typeof answer.costMicroCents === 'number' ? answer.costMicroCents : next.estimatedCostMicroCents;
+			steps.push({ attempt, jobId: String(answer.jobId), costMicroCents, model: next.model });
+			ctx.logger.info(
+				`Muvi job ${String(answer.jobId)} submitted by node "${node.name}" for item ${itemIndex + 1} (fallback model ${attempt} "${next.model}", after a failed job; execution waits${costMicroCents !== undefined ? `, $${microCentsToUsd(costMicroCents)}` : ''})`,
+			);
+			return true;
+		} catch (caught) {
+			const error = caught as Error;
+			const refusal = modelRefusal(error);
+			if (refusal && attempt + 1 < chain) {
+				steps.push({ attempt, model: next.model, refused: { model: next.model, jobId: null, outcome: 'not-submitted', errorCode: refusal, costUsd: 0, refundedUsd: 0 } });
+				continue;
+			}
+			const possible = possibleJobsOf(error);
+			const money = possible ? moneyFields('unknown', next.estimatedCostMicroCents) : moneyFields('not-submitted', 0);
+			memory.ended.set(itemIndex, {
+				attempt: { model: next.model, jobId: null, outcome: money.outcome, errorCode: codeOf(error), costUsd: money.costUsd, refundedUsd: money.refundedUsd ?? null },
+				error: possible
+					? `Fallback model "${next.model}": the answer to its submit was lost, so a job may exist and be paid; it was not sent again${possible.length ? ` (jobs of that model created then: ${possible.slice(0, 10).join(', ')})` : ''}. ${error.message}`
+					: `Fallback model "${next.model}" was not submitted: ${error.message}`,
+			});
+			ctx.logger.warn(`Muvi Video: node "${node.name}" could not submit fallback model "${next.model}" for item ${itemIndex + 1}: ${error.message}`);
+			return false;
+		}
+	}
+	return false;
+}
