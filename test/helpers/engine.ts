@@ -94,6 +94,8 @@ export interface RunOptions {
 	workflowId?: string;
 	/** Stop: the engine's cancel signal fires when this one does */
 	abortSignal?: AbortSignal;
+	/** n8n's own address (default http://127.0.0.1:5678); an https one lets Wait Mode Muvi Webhook pause */
+	baseUrl?: string;
 	/** a second Muvi Video node after the first, in the same execution ("Muvi Video 2") */
 	then?: { parameters: IDataObject; typeVersion?: number; continueOnFail?: boolean };
 }
@@ -116,6 +118,8 @@ export interface AdditionalDataExtras {
 	/** the webhook request and response, for trigger tests */
 	httpRequest?: unknown;
 	httpResponse?: unknown;
+	/** n8n's own address */
+	baseUrl?: string;
 }
 
 let executionCounter = 0;
@@ -126,7 +130,7 @@ export function additionalDataFor(
 	workflowData: IWorkflowBase,
 	extras: AdditionalDataExtras = {},
 ): IWorkflowExecuteAdditionalData {
-	const base = 'http://127.0.0.1:5678';
+	const base = extras.baseUrl ?? 'http://127.0.0.1:5678';
 	const executionId = 'executionId' in extras ? extras.executionId : `test-execution-${++executionCounter}`;
 	return {
 		credentialsHelper: {
@@ -221,7 +225,10 @@ export async function runMuviNode(options: RunOptions): Promise<RunResult> {
 		updatedAt: new Date(),
 	} as unknown as IWorkflowBase;
 	const workflow = new Workflow({ id: workflowId, name: 'test', nodes, connections, active: false, nodeTypes, settings: {} });
-	const additionalData = additionalDataFor(options.credentials, workflowData, options.executionId ? { executionId: options.executionId } : {});
+	const additionalData = additionalDataFor(options.credentials, workflowData, {
+		...(options.executionId ? { executionId: options.executionId } : {}),
+		...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+	});
 	const execute = new WorkflowExecute(additionalData, options.mode ?? 'manual', createRunExecutionData());
 	const running = execute.run({ workflow, startNode: nodes[0] });
 	options.abortSignal?.addEventListener('abort', () => running.cancel(), { once: true });

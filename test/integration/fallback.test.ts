@@ -145,3 +145,30 @@ test("an editor Retry (a new execution, without the first one's memory) attaches
 	expect(retry.items.map((i) => i.json.jobId)).toEqual(first.items.map((i) => i.json.jobId));
 	expect(retry.items[1].json.model).toBe(FALLBACK);
 });
+
+test('Wait Mode Muvi Webhook: Retry On Fail with fallbacks in flight creates no job twice; the execution pauses with the next models ready', async () => {
+	// every item's first model is refused, so each item's second model is submitted before the pause;
+	// item 3's (the 6th submit) fails once, so n8n runs the node again
+	fake.setOptions({ deniedModels: [PRIMARY] });
+	const I2V26 = 'kling/kling-2.6-i2v/image-to-video';
+	fake.injectFault({ route: 'submit', kind: 'delay', ms: 0, times: 5 });
+	fake.injectFault({ route: 'submit', kind: 'status', status: 400, code: 'INVALID_INPUT', message: 'bad once' });
+	const result = await run(generate({ waitMode: 'webhook', fallbackModels: { models: [{ model: FALLBACK }, { model: I2V26 }] } }), three.map((t, i) => ({ prompt: i === 1 ? 'two' : t.prompt })), {
+		baseUrl: 'https://n8n.example.com',
+		credentials: { apiKey: API_KEY, baseUrl: fake.url, webhookSecret: 'whsec_x' },
+		settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+	});
+	expect(result.error).toBeUndefined();
+	expect(result.run.waitTill).toBeDefined();
+	// one job per item, each of the second model; the refused first models made none
+	expect([...fake.jobs.values()].map((j) => `${String(j.input.prompt)} ${j.model}`).sort()).toEqual([`one ${FALLBACK}`, `three ${FALLBACK}`, `two ${FALLBACK}`]);
+	expect(submits()).toHaveLength(10);
+	// every job carries the resume address; each waiting item carries its next model, ready to send, and its tries so far
+	expect(submitted().every((b) => String((b as IDataObject).webhookUrl).startsWith('https://n8n.example.com/webhook-waiting/'))).toBe(true);
+	expect(result.items.map((i) => (i.json.fallbacksLeft as IDataObject[]).map((f) => f.model))).toEqual([[I2V26], [I2V26], [I2V26]]);
+	expect(result.items[1].json.attempts).toEqual([
+		expect.objectContaining({ model: PRIMARY, outcome: 'not-submitted', errorCode: 'MODEL_ACCESS_DENIED' }),
+		expect.objectContaining({ model: FALLBACK, outcome: 'running' }),
+	]);
+	expect(((result.items[1].json.fallbacksLeft as IDataObject[])[0].body as IDataObject).input).toMatchObject({ prompt: 'two', image_url: 'https://example.com/a.jpg' });
+});
