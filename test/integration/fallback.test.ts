@@ -165,10 +165,12 @@ test('Wait Mode Muvi Webhook: Retry On Fail with fallbacks in flight creates no 
 	expect(submits()).toHaveLength(10);
 	// every job carries the resume address; each waiting item carries its next model, ready to send, and its tries so far
 	expect(submitted().every((b) => String((b as IDataObject).webhookUrl).startsWith('https://n8n.example.com/webhook-waiting/'))).toBe(true);
-	expect(result.items.map((i) => (i.json.fallbacksLeft as IDataObject[]).map((f) => f.model))).toEqual([[I2V26], [I2V26], [I2V26]]);
+	const chains = result.items.map((i) => JSON.parse(String(i.json.fallbackChain)) as { model: string; tries: IDataObject[]; next: IDataObject[] });
+	expect(chains.map((c) => [c.model, c.next.map((n) => n.model)])).toEqual([[FALLBACK, [I2V26]], [FALLBACK, [I2V26]], [FALLBACK, [I2V26]]]);
+	expect(chains[1].tries).toEqual([expect.objectContaining({ model: PRIMARY, outcome: 'not-submitted', errorCode: 'MODEL_ACCESS_DENIED' })]);
 	expect(result.items[1].json.attempts).toEqual([
 		expect.objectContaining({ model: PRIMARY, outcome: 'not-submitted', errorCode: 'MODEL_ACCESS_DENIED' }),
 		expect.objectContaining({ model: FALLBACK, outcome: 'running' }),
 	]);
-	expect(((result.items[1].json.fallbacksLeft as IDataObject[])[0].body as IDataObject).input).toMatchObject({ prompt: 'two', image_url: 'https://example.com/a.jpg' });
+	expect((chains[1].next[0].body as IDataObject).input).toMatchObject({ prompt: 'two', image_url: 'https://example.com/a.jpg' });
 });

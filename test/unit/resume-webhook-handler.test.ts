@@ -73,9 +73,12 @@ function call(jobs: WaitingJob[], body: IDataObject, headers: Record<string, str
 		getResponseObject: () => res,
 		getBodyData: () => body,
 		getQueryData: () => extras.query ?? {},
+		// the one expression webhook() evaluates: a field of a waiting item (n8n resolves it from the waiting run's output)
 		evaluateExpression: (expression: string) => {
-			if (expression !== `{{ $(${JSON.stringify(NODE.name)}).all(0) }}`) throw new Error(`unexpected expression ${expression}`);
-			return (extras.waiting ?? []).map((json) => ({ json }));
+			const prefix = `{{ $(${JSON.stringify(NODE.name)}).all(0)[`;
+			const m = expression.startsWith(prefix) ? /^(\d+)\]\.json\.(\w+) \}\}$/.exec(expression.slice(prefix.length)) : null;
+			if (!m) throw new Error(`unexpected expression ${expression}`);
+			return extras.waiting?.[Number(m[1])]?.[m[2]];
 		},
 		customData: { get: (k: string) => metadata[k], set: () => undefined },
 		logger: { info: () => undefined, warn: () => undefined, debug: () => undefined, error: () => undefined },
@@ -201,7 +204,11 @@ describe('Fallback Models: a failed job\'s call submits the next model with the 
 				model: PRIMARY,
 				outcome: 'running',
 				attempts: [{ model: PRIMARY, jobId: b, outcome: 'running' }],
-				fallbacksLeft: [{ model: NEXT, body: { model: NEXT, input: { prompt: 'two' }, webhookUrl: RESUME.replace('exec-chain', executionId) }, budgetMs: 60_000, estimatedCostMicroCents: 560000 }],
+				fallbackChain: JSON.stringify({
+					model: PRIMARY,
+					tries: [],
+					next: [{ model: NEXT, body: { model: NEXT, input: { prompt: 'two' }, webhookUrl: RESUME.replace('exec-chain', executionId) }, budgetMs: 60_000, estimatedCostMicroCents: 560000 }],
+				}),
 			},
 		];
 		const deliver = (jobId: string, status: string, query?: IDataObject) =>

@@ -19,7 +19,7 @@ import { ExecutionSpend } from './spend';
 import { submitJob } from './submit';
 import { cancelAtTimeout, passThroughOnTimeout, stillRunningItem } from './timedOut';
 import { uploadChecked } from './upload';
-import { FALLBACKS_LEFT, nextAttempts } from './webhookChain';
+import { carriedChain, FALLBACK_CHAIN } from './webhookChain';
 import { saveBatch, settleWaitMode } from './webhookWait';
 
 /** Said by the items that pass on when the Timeout ends a Muvi Webhook wait. */
@@ -242,8 +242,8 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 				if (webhookMode && attempt.wait) {
 					const running = withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
 					chainAt.set(i, { attempt: a, chain: chain.length });
-					// the next models travel with the waiting execution, ready to send: webhook() submits them when a job fails
-					if (fallbackLeft) running.json[FALLBACKS_LEFT] = await nextAttempts(chain.slice(a + 1), uploadFilesOf);
+					// the chain travels with the waiting execution, the next models ready to send: webhook() submits them when a job fails
+					if (chain.length > 1) running.json[FALLBACK_CHAIN] = await carriedChain(record.summary.model, [...attempts], chain.slice(a + 1), uploadFilesOf);
 					return running;
 				}
 				if (!attempt.wait) return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });

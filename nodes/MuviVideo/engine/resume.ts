@@ -8,7 +8,7 @@ import { failedJobItem, finishedJobItem, imageOutputs, jobAfterWait } from './fi
 import { attemptOf, outcomeOf, withMoney } from './outcome';
 import { microCentsToUsd } from '../../muviClient/money';
 import { ExecutionSpend } from './spend';
-import { chainMemory, currentJob, learnStep, submitNext, tagOf, waitingItems, type ChainMemory } from './webhookChain';
+import { chainMemory, currentJob, learnStep, readWaitingChain, submitNext, tagOf, type ChainMemory } from './webhookChain';
 import { loadBatch, type WaitingJob } from './webhookWait';
 
 /** Every job of an item's chain in order: the batch's, then those submitted after it. */
@@ -127,9 +127,9 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		answer(this, 200);
 		if (memory.claimed.has(jobId)) return { noWebhookResponse: true };
 		memory.claimed.add(jobId);
-		const waiting = waitingItems(this)[delivered.itemIndex];
+		const carried = readWaitingChain(this, delivered.itemIndex);
 		const submitted = await inTurn(key, async () =>
-			await submitNext(this, memory, delivered.itemIndex, now.attempt, delivered.attempt ?? 0, delivered.chain ?? 1, waiting),
+			await submitNext(this, memory, delivered.itemIndex, now.attempt, delivered.attempt ?? 0, delivered.chain ?? 1, carried),
 		);
 		// a new job: its own call comes later. None (the chain ended): the batch may be complete now
 		if (submitted) return { noWebhookResponse: true };
@@ -186,7 +186,6 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 	const node = this.getNode();
 	const spend = ExecutionSpend.of(this);
 	const items: INodeExecutionData[] = [];
-	const waiting = batch.some((j) => (j.chain ?? 1) > 1) ? waitingItems(this) : [];
 	const summaryOf = (jobId: string, costMicroCents: number | undefined, model?: unknown): IDataObject => {
 		const summary: IDataObject = { jobId };
 		if (model !== undefined && model !== null) summary.model = model;
@@ -198,10 +197,10 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 	};
 	for (const job of batch) {
 		const chained = (job.chain ?? 1) > 1;
-		const waited = waiting[job.itemIndex] ?? {};
+		const carried = chained ? readWaitingChain(this, job.itemIndex) : undefined;
 		// Fallback Models: the tries before the last, in order (the ones execute() made, then this chain's)
-		const tries: IDataObject[] = chained && Array.isArray(waited.attempts) ? (waited.attempts as IDataObject[]).slice(0, -1) : [];
-		let last = { jobId: job.jobId, costMicroCents: job.costMicroCents, model: chained ? waited.model : undefined };
+		const tries: IDataObject[] = [...(carried?.tries ?? [])];
+		let last: { jobId: string; costMicroCents?: number; model?: unknown } = { jobId: job.jobId, costMicroCents: job.costMicroCents, model: carried?.model };
 		const later = memory.steps.get(job.itemIndex) ?? [];
 		for (const step of later) {
 			const earlier = jobAfterWait(summaryOf(last.jobId, last.costMicroCents, last.model), finished.get(last.jobId) ?? {});

@@ -17,7 +17,7 @@ import { submitJob } from './submit';
  *
  * What webhook() needs and cannot save (n8n keeps nothing a webhook call writes while the execution
  * waits):
- * - the next models' requests travel as `fallbacksLeft` on the node's waiting output, which n8n keeps
+ * - the next models' requests travel as `fallbackChain` on the node's waiting output, which n8n keeps
  *   with the waiting execution and drops when it resumes;
  * - the jobs webhook() submitted live in this process's memory, and in the tag of their own calls.
  *   A call about another item that finds a failed job whose next model this process does not know
@@ -26,8 +26,12 @@ import { submitJob } from './submit';
  * reason to send the call again).
  */
 
-/** The waiting item's field with the next models of its chain, ready to send. */
-export const FALLBACKS_LEFT = 'fallbacksLeft';
+/**
+ * The waiting item's field with its chain, as JSON text: the model waited for, the tries before it and
+ * the next models' requests, ready to send. Text, because n8n 2.x evaluates expressions in an isolate
+ * that hands nested objects back unreliably, and a string crosses whole.
+ */
+export const FALLBACK_CHAIN = 'fallbackChain';
 
 const TAG_ITEM = 'muviItem';
 const TAG_ATTEMPT = 'muviAttempt';
@@ -42,16 +46,27 @@ export interface NextAttempt {
 	budgetMs: number;
 }
 
-/** The next models of an item as the waiting item carries them, their files uploaded first. */
-export async function nextAttempts(plans: JobPlan[], upload: (plan: JobPlan) => Promise<void>): Promise<IDataObject[]> {
-	const out: IDataObject[] = [];
+/** An item's chain as the waiting execution keeps it. */
+export interface WaitingChain {
+	/** the model of the job the batch waits for */
+	model?: string;
+	/** the tries before that job (models Muvi refused before the pause) */
+	tries: IDataObject[];
+	next: NextAttempt[];
+}
+
+/** The item's chain as the waiting item carries it, the next models' files uploaded first. */
+export async function carriedChain(model: unknown, tries: IDataObject[], plans: JobPlan[], upload: (plan: JobPlan) => Promise<void>): Promise<string> {
+	const next: NextAttempt[] = [];
 	for (const plan of plans) {
 		await upload(plan);
-		const next: NextAttempt = { model: String(plan.body.model ?? ''), body: plan.body, budgetMs: plan.timeoutMs };
-		if (plan.estimate !== undefined) next.estimatedCostMicroCents = plan.estimate;
-		out.push(next as unknown as IDataObject);
+		const attempt: NextAttempt = { model: String(plan.body.model ?? ''), body: plan.body, budgetMs: plan.timeoutMs };
+		if (plan.estimate !== undefined) attempt.estimatedCostMicroCents = plan.estimate;
+		next.push(attempt);
 	}
-	return out;
+	const chain: WaitingChain = { tries, next };
+	if (typeof model === 'string') chain.model = model;
+	return JSON.stringify(chain);
 }
 
 /** The resume address for attempt `attempt` of item `itemIndex`. */
@@ -127,14 +142,19 @@ export function learnStep(memory: ChainMemory, itemIndex: number, attempt: numbe
 	memory.steps.set(itemIndex, steps);
 }
 
-/** The node's waiting output items (what execute() returned when it put the execution to wait), by item. */
-export function waitingItems(ctx: IWebhookFunctions): IDataObject[] {
+/**
+ * An item's chain from the node's waiting output (what execute() returned when it put the execution to
+ * wait; n8n keeps it with the waiting execution), or undefined when it cannot be read.
+ */
+export function readWaitingChain(ctx: IWebhookFunctions, itemIndex: number): WaitingChain | undefined {
+	const name = ctx.getNode().name;
 	try {
-		const raw = ctx.evaluateExpression(`{{ $(${JSON.stringify(ctx.getNode().name)}).all(0) }}`, 0);
-		return Array.isArray(raw) ? raw.map((item) => ((item as IDataObject)?.json ?? {}) as IDataObject) : [];
+		const raw = ctx.evaluateExpression(`{{ $(${JSON.stringify(name)}).all(0)[${itemIndex}].json.${FALLBACK_CHAIN} }}`, 0);
+		const chain = (typeof raw === 'string' ? JSON.parse(raw) : undefined) as WaitingChain | undefined;
+		return chain && Array.isArray(chain.next) && Array.isArray(chain.tries) ? chain : undefined;
 	} catch (error) {
-		ctx.logger.warn(`Muvi Video: could not read the waiting items of node "${ctx.getNode().name}": ${(error as Error).message}`);
-		return [];
+		ctx.logger.warn(`Muvi Video: could not read the chain of item ${itemIndex + 1} of node "${name}" from the waiting execution: ${(error as Error).message}`);
+		return undefined;
 	}
 }
 
@@ -153,10 +173,10 @@ export async function submitNext(
 	failedAttempt: number,
 	batchAttempt: number,
 	chain: number,
-	waiting: IDataObject | undefined,
+	carried: WaitingChain | undefined,
 ): Promise<boolean> {
 	const node = ctx.getNode();
-	const left = Array.isArray(waiting?.[FALLBACKS_LEFT]) ? (waiting?.[FALLBACKS_LEFT] as unknown as NextAttempt[]) : [];
+	const left = carried?.next ?? [];
 	const steps = memory.steps.get(itemIndex) ?? [];
 	memory.steps.set(itemIndex, steps);
 	for (let attempt = failedAttempt + 1; attempt < chain; attempt++) {
