@@ -165,7 +165,10 @@ test('Wait Mode Muvi Webhook: Retry On Fail with fallbacks in flight creates no 
 	expect(submits()).toHaveLength(10);
 	// every job carries the resume address; each waiting item carries its next model, ready to send, and its tries so far
 	expect(submitted().every((b) => String((b as IDataObject).webhookUrl).startsWith('https://n8n.example.com/webhook-waiting/'))).toBe(true);
-	const chains = result.items.map((i) => JSON.parse(String(i.json.fallbackChain)) as { model: string; tries: IDataObject[]; next: IDataObject[] });
+	// each item's chain rides on the items the node leaves as its input (what n8n gives webhook(), and passes on at the Timeout)
+	const left = result.run.data.executionData?.nodeExecutionStack[0].data.main[0] ?? [];
+	expect(left.map((i) => i.json.outcome)).toEqual(['running', 'running', 'running']);
+	const chains = left.map((i) => JSON.parse(String(i.json.fallbackChain)) as { model: string; tries: IDataObject[]; next: IDataObject[] });
 	expect(chains.map((c) => [c.model, c.next.map((n) => n.model)])).toEqual([[FALLBACK, [I2V26]], [FALLBACK, [I2V26]], [FALLBACK, [I2V26]]]);
 	expect(chains[1].tries).toEqual([expect.objectContaining({ model: PRIMARY, outcome: 'not-submitted', errorCode: 'MODEL_ACCESS_DENIED' })]);
 	expect(result.items[1].json.attempts).toEqual([

@@ -40,7 +40,7 @@ function signed(body: string, secret = SECRET, timestamp = String(Math.floor(Dat
 let executionCounter = 0;
 
 /** A waiting execution of the node with this batch, and one call to its resume URL. */
-/** What else a call brings: its address's query, and the node's waiting output items (Fallback Models). */
+/** What else a call brings: its address's query, and the items the node left as its input when it paused (Fallback Models). */
 interface CallExtras {
 	query?: IDataObject;
 	waiting?: IDataObject[];
@@ -73,10 +73,9 @@ function call(jobs: WaitingJob[], body: IDataObject, headers: Record<string, str
 		getResponseObject: () => res,
 		getBodyData: () => body,
 		getQueryData: () => extras.query ?? {},
-		// the one expression webhook() evaluates: a field of a waiting item (n8n resolves it from the waiting run's output)
+		// the one expression webhook() evaluates: a field of an item the node left as its input when it paused
 		evaluateExpression: (expression: string) => {
-			const prefix = `{{ $(${JSON.stringify(NODE.name)}).all(0)[`;
-			const m = expression.startsWith(prefix) ? /^(\d+)\]\.json\.(\w+) \}\}$/.exec(expression.slice(prefix.length)) : null;
+			const m = /^\{\{ \$input\.all\(\)\[(\d+)\]\.json\.(\w+) \}\}$/.exec(expression);
 			if (!m) throw new Error(`unexpected expression ${expression}`);
 			return extras.waiting?.[Number(m[1])]?.[m[2]];
 		},
@@ -265,6 +264,21 @@ describe('Fallback Models: a failed job\'s call submits the next model with the 
 		const items = (await deliver(next.jobId, 'completed', { muviItem: '1', muviAttempt: '1' }).run()).workflowData![0];
 		expect(items[1].json).toMatchObject({ jobId: next.jobId, outcome: 'completed' });
 		expect(submits()).toHaveLength(3);
+	});
+
+	test('the next model\'s submit loses its answer: never sent again; the item says a job may exist (outcome "unknown", at its estimate)', async () => {
+		const { a, b, deliver } = await setUp('exec-chain-4');
+		fake.completeJob(a);
+		expect((await deliver(a, 'completed').run()).workflowData).toBeUndefined();
+		fake.injectFault({ route: 'submit', kind: 'reset-after-accept' });
+		fake.failJob(b, { code: 'GENERATION_FAILED', message: 'no' });
+		const items = (await deliver(b, 'failed').run()).workflowData![0];
+		expect(items[1].json).toMatchObject({ jobId: b, status: 'failed', outcome: 'unknown', costUsd: 0.56, refundedUsd: 0, netCostUsd: 0.56 });
+		expect((items[1].json.attempts as IDataObject[]).at(-1)).toMatchObject({ model: NEXT, jobId: null, outcome: 'unknown', costUsd: 0.56 });
+		expect(submits().filter((r) => JSON.parse(String(r.body)).model === NEXT)).toHaveLength(1);
+		// Muvi repeats the failure call: still nothing sent again
+		await deliver(b, 'failed').run();
+		expect(submits().filter((r) => JSON.parse(String(r.body)).model === NEXT)).toHaveLength(1);
 	});
 
 	test('the next model is refused (input error): the chain ends, the batch resumes with item 2 failed and both tries listed; no job made twice', async () => {

@@ -26,6 +26,10 @@ import { saveBatch, settleWaitMode } from './webhookWait';
 const webhookTimedOut = (jobId: string, timeoutMs: number) =>
 	`Muvi's webhook did not report job ${jobId} finished within the Timeout (${Math.round(timeoutMs / 1000)} seconds; n8n checks waiting executions about once a minute, so this can come up to a minute late): it is paid and may still be rendering.`;
 
+/** Added to an item with Fallback Models that the Timeout passes on. */
+const webhookChainNote =
+	' If it failed, the next model of Fallback Models may have been submitted meanwhile: its job is in n8n\'s log and in Muvi\'s job list (Job → Get Many).';
+
 /** Items `finish` gives back for a failed job whose item has another model to try. */
 const failedForFallback = new WeakSet<INodeExecutionData>();
 
@@ -100,7 +104,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		}
 	};
 	/** Muvi Webhook: where each item's running job stands in its chain (webhook() submits the next models) */
-	const chainAt = new Map<number, { attempt: number; chain: number }>();
+	const chainAt = new Map<number, { attempt: number; chain: number; carried: string }>();
 
 	/** Submits the item, or attaches it to the job an earlier try of this run submitted for the same input. */
 	const submitOnce = async (plan: JobPlan, key: ItemKey): Promise<{ record: JobRecord; attached: boolean }> => {
@@ -240,11 +244,9 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 				}
 				const { record, attached } = submitted;
 				if (webhookMode && attempt.wait) {
-					const running = withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
-					chainAt.set(i, { attempt: a, chain: chain.length });
 					// the chain travels with the waiting execution, the next models ready to send: webhook() submits them when a job fails
-					if (chain.length > 1) running.json[FALLBACK_CHAIN] = await carriedChain(record.summary.model, [...attempts], chain.slice(a + 1), uploadFilesOf);
-					return running;
+					if (chain.length > 1) chainAt.set(i, { attempt: a, chain: chain.length, carried: await carriedChain(record.summary.model, [...attempts], chain.slice(a + 1), uploadFilesOf) });
+					return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
 				}
 				if (!attempt.wait) return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
 				const done = await finish(attempt, record, attached, fallbackLeft);
@@ -265,12 +267,18 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		const batch = allSubmitted
 			? (submitted as JobRecord[]).map((r, i) => {
 					const plan = loop.plans[i] as JobPlan;
-					return { itemIndex: r.itemIndex, jobId: r.jobId, costMicroCents: r.costMicroCents, download: plan.download, binaryPropertyName: plan.binaryPropertyName, ...chainAt.get(i) };
+					return { itemIndex: r.itemIndex, jobId: r.jobId, costMicroCents: r.costMicroCents, download: plan.download, binaryPropertyName: plan.binaryPropertyName, attempt: chainAt.get(i)?.attempt, chain: chainAt.get(i)?.chain };
 				})
 			: [];
 		const timeoutMs = Math.max(...loop.plans.map((p) => (p as JobPlan).timeoutMs));
 		// what passes on if n8n's time limit ends the wait before Muvi's webhook: every job as still rendering
-		const onTimeout = (submitted as JobRecord[]).map((r) => stillRunningItem(r.summary, r.itemIndex, timeoutMs, '', webhookTimedOut(r.jobId, timeoutMs)));
+		const onTimeout = (submitted as JobRecord[]).map((r) => {
+			const chained = chainAt.get(r.itemIndex);
+			const item = stillRunningItem(r.summary, r.itemIndex, timeoutMs, chained ? webhookChainNote : '', webhookTimedOut(r.jobId, timeoutMs));
+			// the items webhook() reads (n8n gives it the waiting node's input): each item's chain rides here
+			if (chained) item.json[FALLBACK_CHAIN] = chained.carried;
+			return item;
+		});
 		await durable.reassert();
 		if (allSubmitted && saveBatch(this, batch) && passThroughOnTimeout(this, onTimeout)) {
 			this.logger.info(

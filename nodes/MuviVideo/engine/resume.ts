@@ -5,7 +5,7 @@ import { FINAL_STATUSES, readJob } from '../../muviClient/jobs';
 import { CREDENTIAL_TYPE } from '../../muviClient/transport';
 import { verifyWebhookSignature } from '../../webhooks/signature';
 import { failedJobItem, finishedJobItem, imageOutputs, jobAfterWait } from './finishedJob';
-import { attemptOf, outcomeOf, withMoney } from './outcome';
+import { attemptOf, moneyFields, outcomeOf, withMoney } from './outcome';
 import { microCentsToUsd } from '../../muviClient/money';
 import { ExecutionSpend } from './spend';
 import { chainMemory, currentJob, learnStep, readWaitingChain, submitNext, tagOf, type ChainMemory } from './webhookChain';
@@ -234,6 +234,11 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 			if (ended) {
 				attempts.push(ended.attempt);
 				item.json.error = `${String(item.json.error ?? '')} ${ended.error}`.trim();
+				// a lost answer: a job may exist and be paid, which is what the item's money says (as under Poll)
+				if (ended.attempt.outcome === 'unknown') {
+					Object.assign(item.json, moneyFields('unknown', ended.mayHaveCostMicroCents));
+					spend.charge(ended.mayHaveCostMicroCents);
+				}
 			}
 			item.json.attempts = attempts;
 		}

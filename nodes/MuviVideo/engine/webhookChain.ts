@@ -17,8 +17,8 @@ import { submitJob } from './submit';
  *
  * What webhook() needs and cannot save (n8n keeps nothing a webhook call writes while the execution
  * waits):
- * - the next models' requests travel as `fallbackChain` on the node's waiting output, which n8n keeps
- *   with the waiting execution and drops when it resumes;
+ * - the next models' requests travel as `fallbackChain` on the items the node leaves as its input when
+ *   it pauses (which n8n gives webhook(), and passes on at the Timeout);
  * - the jobs webhook() submitted live in this process's memory, and in the tag of their own calls.
  *   A call about another item that finds a failed job whose next model this process does not know
  *   gets 503: Muvi calls again (1 s … 256 s later), and the call that knows resumes.
@@ -103,8 +103,8 @@ export interface Step {
 /** What this process knows about the chains of one waiting node. */
 export interface ChainMemory {
 	steps: Map<number, Step[]>;
-	/** items whose chain ended without a job to wait for: the try that ended it and why */
-	ended: Map<number, { attempt: IDataObject; error: string }>;
+	/** items whose chain ended without a job to wait for: the try that ended it, why, and what it may have cost (a lost answer) */
+	ended: Map<number, { attempt: IDataObject; error: string; mayHaveCostMicroCents?: number }>;
 	/** failed jobs whose next model this process took on */
 	claimed: Set<string>;
 }
@@ -143,13 +143,14 @@ export function learnStep(memory: ChainMemory, itemIndex: number, attempt: numbe
 }
 
 /**
- * An item's chain from the node's waiting output (what execute() returned when it put the execution to
- * wait; n8n keeps it with the waiting execution), or undefined when it cannot be read.
+ * An item's chain from the waiting node's input, or undefined when it cannot be read. n8n gives
+ * webhook() the items the node left as its input when it paused (what passes on at the Timeout, see
+ * timedOut.ts); the node's own output of that run is already gone (2.x drops it before webhook()).
  */
 export function readWaitingChain(ctx: IWebhookFunctions, itemIndex: number): WaitingChain | undefined {
 	const name = ctx.getNode().name;
 	try {
-		const raw = ctx.evaluateExpression(`{{ $(${JSON.stringify(name)}).all(0)[${itemIndex}].json.${FALLBACK_CHAIN} }}`, 0);
+		const raw = ctx.evaluateExpression(`{{ $input.all()[${itemIndex}].json.${FALLBACK_CHAIN} }}`, 0);
 		const chain = (typeof raw === 'string' ? JSON.parse(raw) : undefined) as WaitingChain | undefined;
 		return chain && Array.isArray(chain.next) && Array.isArray(chain.tries) ? chain : undefined;
 	} catch (error) {
@@ -210,6 +211,7 @@ export async function submitNext(
 			const money = possible ? moneyFields('unknown', next.estimatedCostMicroCents) : moneyFields('not-submitted', 0);
 			memory.ended.set(itemIndex, {
 				attempt: { model: next.model, jobId: null, outcome: money.outcome, errorCode: codeOf(error), costUsd: money.costUsd, refundedUsd: money.refundedUsd ?? null },
+				...(possible ? { mayHaveCostMicroCents: next.estimatedCostMicroCents } : {}),
 				error: possible
 					? `Fallback model "${next.model}": the answer to its submit was lost, so a job may exist and be paid; it was not sent again${possible.length ? ` (jobs of that model created then: ${possible.slice(0, 10).join(', ')})` : ''}. ${error.message}`
 					: `Fallback model "${next.model}" was not submitted: ${error.message}`,
