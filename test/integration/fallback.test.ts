@@ -177,3 +177,22 @@ test('Wait Mode Muvi Webhook: Retry On Fail with fallbacks in flight creates no 
 	]);
 	expect((chains[1].next[0].body as IDataObject).input).toMatchObject({ prompt: 'two', image_url: 'https://example.com/a.jpg' });
 });
+
+test('Wait Mode Muvi Webhook, a batch too large to keep for the webhook (40 items): polled after all, each chain goes on from its job', async () => {
+	const items = Array.from({ length: 40 }, (_, i) => ({ prompt: i === 1 ? 'two [fail:kling-3.0-standard]' : `item ${i + 1}` }));
+	const result = await run(generate({ waitMode: 'webhook' }), items, {
+		baseUrl: 'https://n8n.example.com',
+		credentials: { apiKey: API_KEY, baseUrl: fake.url, webhookSecret: 'whsec_x' },
+	});
+	expect(result.error).toBeUndefined();
+	expect(result.run.waitTill).toBeUndefined();
+	expect(result.items).toHaveLength(40);
+	expect(result.items[1].json).toMatchObject({ model: FALLBACK, outcome: 'completed' });
+	expect(result.items[1].json.attempts).toEqual([
+		expect.objectContaining({ model: PRIMARY, outcome: 'failed', errorCode: 'GENERATION_FAILED' }),
+		expect.objectContaining({ model: FALLBACK, outcome: 'completed' }),
+	]);
+	expect(result.items.filter((i) => i.json.outcome === 'completed')).toHaveLength(40);
+	// one job per item, two for item 2 (the first refunded)
+	expect(fake.jobs.size).toBe(41);
+}, 120_000);

@@ -104,7 +104,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		}
 	};
 	/** Muvi Webhook: where each item's running job stands in its chain (webhook() submits the next models) */
-	const chainAt = new Map<number, { attempt: number; chain: number; carried: string }>();
+	const chainAt = new Map<number, { attempt: number; chain: number; tries: IDataObject[]; carried: string }>();
 
 	/** Submits the item, or attaches it to the job an earlier try of this run submitted for the same input. */
 	const submitOnce = async (plan: JobPlan, key: ItemKey): Promise<{ record: JobRecord; attached: boolean }> => {
@@ -204,19 +204,31 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		return await finishedJobItem(this, job, { download, binaryPropertyName: plan.binaryPropertyName, failedAsItem: loop.continueOnFail, signal }, i);
 	};
 
-	await loop.act(
-		async (plan, i) => {
-			const chain = [plan, ...(plan.fallbacks ?? [])];
-			const attempts: IDataObject[] = [];
-			/** the item of the last attempt, with every attempt when the item has Fallback Models */
-			const withAttempts = (item: INodeExecutionData): INodeExecutionData =>
-				chain.length > 1 ? { ...item, json: { ...item.json, attempts: [...attempts, attemptOf(item.json)] } } : item;
-			for (const [a, attempt] of chain.entries()) {
-				const key = a === 0 ? (keys[i] as ItemKey) : keyOf(attempt);
-				const fallbackLeft = a + 1 < chain.length;
-				// a Retry (or Attach to Earlier Jobs) looks for each model's earlier job of the item too
-				if (a > 0 && (retry || attempt.attachToEarlierJobs) && !ledger.find(i, key.fingerprint)) await recoverEarlierJobs(this, ledger, durable, [key], signal);
-				let submitted: { record: JobRecord; attached: boolean };
+	/**
+	 * Runs an item's chain: its model, then each of Fallback Models after a failed job or a refused model.
+	 * `pause` (Muvi Webhook): returns once a job is submitted, its chain kept for webhook(). `from`: goes on
+	 * from a job already submitted (a paused batch that is polled after all).
+	 */
+	const runChain = async (
+		plan: JobPlan,
+		i: number,
+		pause: boolean,
+		from?: { a: number; submitted: { record: JobRecord; attached: boolean }; tries: IDataObject[] },
+	): Promise<INodeExecutionData> => {
+		const chain = [plan, ...(plan.fallbacks ?? [])];
+		const attempts: IDataObject[] = from ? [...from.tries] : [];
+		/** the item of the last attempt, with every attempt when the item has Fallback Models */
+		const withAttempts = (item: INodeExecutionData): INodeExecutionData =>
+			chain.length > 1 ? { ...item, json: { ...item.json, attempts: [...attempts, attemptOf(item.json)] } } : item;
+		for (let a = from?.a ?? 0; a < chain.length; a++) {
+			const attempt = chain[a];
+			const key = a === 0 ? (keys[i] as ItemKey) : keyOf(attempt);
+			const fallbackLeft = a + 1 < chain.length;
+			// a Retry (or Attach to Earlier Jobs) looks for each model's earlier job of the item too
+			if (a > 0 && (retry || attempt.attachToEarlierJobs) && !ledger.find(i, key.fingerprint)) await recoverEarlierJobs(this, ledger, durable, [key], signal);
+			let submitted: { record: JobRecord; attached: boolean };
+			if (from && a === from.a) submitted = from.submitted;
+			else
 				try {
 					// submits go out one at a time, in item order; waiting happens side by side
 					submitted = await inTurn(submitQueue, async () => {
@@ -242,24 +254,25 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 					if (chain.length > 1 && error instanceof Error) notePrevious(error, attempts);
 					throw error;
 				}
-				const { record, attached } = submitted;
-				if (webhookMode && attempt.wait) {
-					// the chain travels with the waiting execution, the next models ready to send: webhook() submits them when a job fails
-					if (chain.length > 1) chainAt.set(i, { attempt: a, chain: chain.length, carried: await carriedChain(record.summary.model, [...attempts], chain.slice(a + 1), uploadFilesOf) });
-					return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
-				}
-				if (!attempt.wait) return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
-				const done = await finish(attempt, record, attached, fallbackLeft);
-				if (failedForFallback.has(done)) {
-					attempts.push(attemptOf(done.json));
-					continue;
-				}
-				return withAttempts(done);
+			const { record, attached } = submitted;
+			if (pause && attempt.wait) {
+				// the chain travels with the waiting execution, the next models ready to send: webhook() submits them when a job fails
+				if (chain.length > 1)
+					chainAt.set(i, { attempt: a, chain: chain.length, tries: [...attempts], carried: await carriedChain(record.summary.model, [...attempts], chain.slice(a + 1), uploadFilesOf) });
+				return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
 			}
-			throw new NodeOperationError(node, `Item ${i + 1}: no model of its chain made it`, { itemIndex: i });
-		},
-		{ order: 'parallel', jobOf },
-	);
+			if (!attempt.wait) return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
+			const done = await finish(attempt, record, attached, fallbackLeft);
+			if (failedForFallback.has(done)) {
+				attempts.push(attemptOf(done.json));
+				continue;
+			}
+			return withAttempts(done);
+		}
+		throw new NodeOperationError(node, `Item ${i + 1}: no model of its chain made it`, { itemIndex: i });
+	};
+
+	await loop.act(async (plan, i) => await runChain(plan, i, webhookMode), { order: 'parallel', jobOf });
 
 	if (webhookMode && loop.failures.length === 0 && !loop.stopped) {
 		const submitted = loop.plans.map((p) => (p ? ledger.jobOf(p.itemIndex) : undefined));
@@ -289,7 +302,9 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		}
 		// the batch cannot be kept for webhook(): the jobs are paid and running, so poll them here instead
 		this.logger.info(`Muvi Video: node "${node.name}" polls its job(s): the batch could not be kept in the execution's custom data for the webhook`);
-		await loop.act(async (plan, i) => await finish(plan, submitted[i] as JobRecord, false), {
+		// each item goes on from its submitted job, through the rest of its chain
+		const fromSubmitted = (i: number) => ({ a: chainAt.get(i)?.attempt ?? 0, submitted: { record: submitted[i] as JobRecord, attached: false }, tries: chainAt.get(i)?.tries ?? [] });
+		await loop.act(async (plan, i) => await runChain(plan, i, false, fromSubmitted(i)), {
 			order: 'parallel',
 			jobOf,
 			only: (i) => submitted[i] !== undefined && loop.results[i][0]?.json.error === undefined,
