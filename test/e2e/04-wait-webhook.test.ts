@@ -31,6 +31,12 @@ const flows = {
 	short: waitFlow('Short', { waitMode: 'webhook', timeoutSeconds: 5 }),
 	// Fallback Models (issue #22): Kling 3.0 Standard, then Pro
 	fallback: waitFlow('Fallback', { waitMode: 'webhook', timeoutSeconds: 600, download: false, parameters: { fallbackModels: { models: [{ model: 'kling/kling-3.0-pro/text-to-video' }] } } }),
+	// the same with n8n's Retry On Fail (2 tries, no pause between them)
+	fallbackRetry: waitFlow(
+		'FbRetry',
+		{ waitMode: 'webhook', timeoutSeconds: 600, download: false, parameters: { fallbackModels: { models: [{ model: 'kling/kling-3.0-pro/text-to-video' }] } } },
+		{ retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+	),
 };
 
 const http = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => n8n.http(url.replace(n8n.url, ''), init);
@@ -334,6 +340,42 @@ describe('Generate with Wait Mode "Muvi Webhook" (n8n over https)', () => {
 		expect(String(items[1].json.error)).toMatch(/the answer to its submit was lost, so a job may exist and be paid; it was not sent again/);
 		const nextSubmits = fake.requests.filter((r) => r.path === '/v1/jobs/submit' && (r.json as any)?.model === NEXT && (r.json as any)?.input?.prompt === prompts[1]);
 		expect(nextSubmits).toHaveLength(1);
+	});
+
+	test('Fallback Models with Retry On Fail: the second model is in flight when a submit fails; n8n\'s retry attaches to it, no job is made twice, the batch waits and resumes', async () => {
+		const PRIMARY = 'kling/kling-3.0-standard/text-to-video';
+		const NEXT = 'kling/kling-3.0-pro/text-to-video';
+		const prompts = ['e2e wfb retry one', 'e2e wfb retry two'];
+		const mine = () => fake.requests.filter((r) => r.path === '/v1/jobs/submit' && prompts.includes(String((r.json as any)?.input?.prompt)));
+		// the first model is refused for every item (no job), so each item's second model is submitted before the pause;
+		// item 2's (the 4th submit) fails once: n8n runs the node again
+		fake.setOptions({ deniedModels: [PRIMARY] });
+		fake.injectFault({ route: 'submit', kind: 'delay', ms: 0, times: 3 });
+		fake.injectFault({ route: 'submit', kind: 'status', status: 400, code: 'INVALID_INPUT', message: 'e2e bad once' });
+		let run: Awaited<ReturnType<typeof startRun>>;
+		try {
+			run = await startRun(flows.fallbackRetry, prompts);
+		} finally {
+			fake.setOptions({ deniedModels: [] });
+		}
+		const jobs = [...fake.jobs.values()].filter((j) => prompts.includes(String((j.input as any).prompt)));
+		expect(jobs.map((j) => `${(j.input as any).prompt} ${j.model}`).sort()).toEqual([`${prompts[0]} ${NEXT}`, `${prompts[1]} ${NEXT}`]);
+		// first try: 2 refused + 1 job + 1 failed submit; retry: 2 refused + 1 job (item 1 attached to its job)
+		expect(mine()).toHaveLength(7);
+		for (const job of jobs) fake.completeJob(job.jobId);
+		const done = await until('the resumed execution', async () => {
+			const e = await execution(run.executionId);
+			return e.status === 'success' && runOf(e, 'After') ? e : undefined;
+		});
+		const items = runOf(done, 'After')![0].data.main[0];
+		expect(items.map((i: any) => [i.json.model, i.json.outcome])).toEqual([
+			[NEXT, 'completed'],
+			[NEXT, 'completed'],
+		]);
+		expect(items[1].json.attempts).toEqual([
+			expect.objectContaining({ model: PRIMARY, jobId: null, outcome: 'not-submitted', errorCode: 'MODEL_ACCESS_DENIED' }),
+			expect.objectContaining({ model: NEXT, outcome: 'completed' }),
+		]);
 	});
 
 	test('a dropped webhook: at the Timeout the item says the job is paid and running, with its job ID and an error', async () => {
