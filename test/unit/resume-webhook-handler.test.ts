@@ -193,9 +193,9 @@ describe('Fallback Models: a failed job\'s call submits the next model with the 
 	const RESUME = 'https://n8n.example.com/webhook-waiting/exec-chain/node-1?signature=tok';
 	const submits = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/jobs/submit');
 	/** item 1 (index 0) alone; item 2 (index 1) with one fallback model, as execute() leaves them */
-	const setUp = async (executionId: string) => {
+	const setUp = async (executionId: string, models = [NEXT]) => {
 		const [a, b] = [await submit('one'), await submit('two')];
-		const batch: WaitingJob[] = [job(0, a), { ...job(1, b), attempt: 0, chain: 2 }];
+		const batch: WaitingJob[] = [job(0, a), { ...job(1, b), attempt: 0, chain: 1 + models.length }];
 		const waiting: IDataObject[] = [
 			{ jobId: a, model: PRIMARY, outcome: 'running' },
 			{
@@ -206,7 +206,7 @@ describe('Fallback Models: a failed job\'s call submits the next model with the 
 				fallbackChain: JSON.stringify({
 					model: PRIMARY,
 					tries: [],
-					next: [{ model: NEXT, body: { model: NEXT, input: { prompt: 'two' }, webhookUrl: RESUME.replace('exec-chain', executionId) }, budgetMs: 60_000, estimatedCostMicroCents: 560000 }],
+					next: models.map((model) => ({ model, body: { model, input: { prompt: 'two' }, webhookUrl: RESUME.replace('exec-chain', executionId) }, budgetMs: 60_000, estimatedCostMicroCents: 560000 })),
 				}),
 			},
 		];
@@ -264,6 +264,48 @@ describe('Fallback Models: a failed job\'s call submits the next model with the 
 		const items = (await deliver(next.jobId, 'completed', { muviItem: '1', muviAttempt: '1' }).run()).workflowData![0];
 		expect(items[1].json).toMatchObject({ jobId: next.jobId, outcome: 'completed' });
 		expect(submits()).toHaveLength(3);
+	});
+
+	test('a chain of three: the second model is refused by Muvi (no job), the third is submitted; attempts in the order they happened, each refund once', async () => {
+		const THIRD = 'kling/kling-2.6/text-to-video';
+		fake.setOptions({ deniedModels: [NEXT] });
+		try {
+			const { a, b, deliver } = await setUp('exec-chain-5', [NEXT, THIRD]);
+			fake.completeJob(a);
+			await deliver(a, 'completed').run();
+			fake.failJob(b, { code: 'GENERATION_FAILED', message: 'no' });
+			await deliver(b, 'failed').run();
+			const third = [...fake.jobs.values()].find((j) => j.model === THIRD)!;
+			expect(third.webhookUrl).toContain('muviItem=1&muviAttempt=2');
+			fake.completeJob(third.jobId);
+			const items = (await deliver(third.jobId, 'completed', { muviItem: '1', muviAttempt: '2' }).run()).workflowData![0];
+			expect(items[1].json).toMatchObject({ jobId: third.jobId, model: THIRD, outcome: 'completed' });
+			expect(items[1].json.attempts).toEqual([
+				expect.objectContaining({ model: PRIMARY, jobId: b, outcome: 'failed', refundedUsd: 0.42 }),
+				expect.objectContaining({ model: NEXT, jobId: null, outcome: 'not-submitted', errorCode: 'MODEL_ACCESS_DENIED' }),
+				expect.objectContaining({ model: THIRD, jobId: third.jobId, outcome: 'completed' }),
+			]);
+		} finally {
+			fake.setOptions({ deniedModels: [] });
+		}
+	});
+
+	test('every model after the failed job is refused: the item is that failed job, its tries listed once each', async () => {
+		fake.setOptions({ deniedModels: [NEXT] });
+		try {
+			const { a, b, deliver } = await setUp('exec-chain-6');
+			fake.completeJob(a);
+			await deliver(a, 'completed').run();
+			fake.failJob(b, { code: 'GENERATION_FAILED', message: 'no' });
+			const items = (await deliver(b, 'failed').run()).workflowData![0];
+			expect(items[1].json).toMatchObject({ jobId: b, outcome: 'failed' });
+			expect(items[1].json.attempts).toEqual([
+				expect.objectContaining({ model: PRIMARY, jobId: b, outcome: 'failed' }),
+				expect.objectContaining({ model: NEXT, jobId: null, outcome: 'not-submitted', errorCode: 'MODEL_ACCESS_DENIED' }),
+			]);
+		} finally {
+			fake.setOptions({ deniedModels: [] });
+		}
 	});
 
 	test('the next model\'s submit loses its answer: never sent again; the item says a job may exist (outcome "unknown", at its estimate)', async () => {

@@ -201,20 +201,27 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		// Fallback Models: the tries before the last, in order (the ones execute() made, then this chain's)
 		const tries: IDataObject[] = [...(carried?.tries ?? [])];
 		let last: { jobId: string; costMicroCents?: number; model?: unknown } = { jobId: job.jobId, costMicroCents: job.costMicroCents, model: carried?.model };
-		const later = memory.steps.get(job.itemIndex) ?? [];
-		for (const step of later) {
+		// a job followed by later tries is listed (and its refund counted) once, before them
+		let listed = false;
+		const list = () => {
+			if (listed) return;
 			const earlier = jobAfterWait(summaryOf(last.jobId, last.costMicroCents, last.model), finished.get(last.jobId) ?? {});
+			if (earlier.status === 'failed' || earlier.status === 'cancelled') spend.refund(last.costMicroCents);
+			tries.push(attemptOf(withMoney(failedJobItem(earlier, job.itemIndex).json, outcomeOf(earlier.status))));
+			listed = true;
+		};
+		for (const step of memory.steps.get(job.itemIndex) ?? []) {
+			list();
 			if (step.refused) {
 				tries.push(step.refused);
 				continue;
 			}
-			if (earlier.status === 'failed' || earlier.status === 'cancelled') spend.refund(last.costMicroCents);
-			tries.push(attemptOf(withMoney(failedJobItem(earlier, job.itemIndex).json, outcomeOf(earlier.status))));
 			spend.charge(step.costMicroCents);
 			last = { jobId: step.jobId as string, costMicroCents: step.costMicroCents, model: step.model ?? null };
+			listed = false;
 		}
 		const result = jobAfterWait(summaryOf(last.jobId, last.costMicroCents, last.model), finished.get(last.jobId) ?? {});
-		if (result.status === 'failed' || result.status === 'cancelled') spend.refund(last.costMicroCents);
+		if (!listed && (result.status === 'failed' || result.status === 'cancelled')) spend.refund(last.costMicroCents);
 		const ended = memory.ended.get(job.itemIndex);
 		let item: INodeExecutionData;
 		try {
@@ -230,7 +237,8 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 			item = { json, pairedItem: { item: job.itemIndex } };
 		}
 		if (chained) {
-			const attempts = [...tries, attemptOf(item.json)];
+			// the item is its last job's; listed already when only refused models came after it
+			const attempts = listed ? tries : [...tries, attemptOf(item.json)];
 			if (ended) {
 				attempts.push(ended.attempt);
 				item.json.error = `${String(item.json.error ?? '')} ${ended.error}`.trim();
