@@ -176,6 +176,11 @@ test('Wait Mode Muvi Webhook: Retry On Fail with fallbacks in flight creates no 
 		expect.objectContaining({ model: FALLBACK, outcome: 'running' }),
 	]);
 	expect((chains[1].next[0].body as IDataObject).input).toMatchObject({ prompt: 'two', image_url: 'https://example.com/a.jpg' });
+	// what passes on at the Timeout holds no resume token (n8n 2.x's signature): webhook() takes it from Muvi's call
+	const resumeUrl = new URL(String((submitted()[0] as IDataObject).webhookUrl));
+	const carriedUrl = new URL(String((chains[1].next[0].body as IDataObject).webhookUrl));
+	expect(`${carriedUrl.origin}${carriedUrl.pathname}`).toBe(`${resumeUrl.origin}${resumeUrl.pathname}`);
+	expect(carriedUrl.searchParams.has('signature')).toBe(false);
 });
 
 test('Wait Mode Muvi Webhook, a batch too large to keep for the webhook (40 items): polled after all, each chain goes on from its job', async () => {

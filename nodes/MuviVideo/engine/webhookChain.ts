@@ -35,6 +35,20 @@ export const FALLBACK_CHAIN = 'fallbackChain';
 
 const TAG_ITEM = 'muviItem';
 const TAG_ATTEMPT = 'muviAttempt';
+/** n8n 2.x's token in a resume address (n8n-core WAITING_TOKEN_QUERY_PARAM): not kept in the items, taken from Muvi's call */
+const RESUME_TOKEN = 'signature';
+
+/** A resume address without n8n's token, or with the one given. */
+function withToken(url: string, token: string | undefined): string {
+	try {
+		const u = new URL(url);
+		if (token) u.searchParams.set(RESUME_TOKEN, token);
+		else u.searchParams.delete(RESUME_TOKEN);
+		return u.toString();
+	} catch {
+		return url;
+	}
+}
 
 /** One next model of an item's chain, as the waiting item carries it. */
 export interface NextAttempt {
@@ -60,7 +74,9 @@ export async function carriedChain(model: unknown, tries: IDataObject[], plans: 
 	const next: NextAttempt[] = [];
 	for (const plan of plans) {
 		await upload(plan);
-		const attempt: NextAttempt = { model: String(plan.body.model ?? ''), body: plan.body, budgetMs: plan.timeoutMs };
+		// the items that carry the chain pass on at the Timeout: they hold the resume address without its token
+		const body = typeof plan.body.webhookUrl === 'string' ? { ...plan.body, webhookUrl: withToken(plan.body.webhookUrl, undefined) } : plan.body;
+		const attempt: NextAttempt = { model: String(plan.body.model ?? ''), body, budgetMs: plan.timeoutMs };
 		if (plan.estimate !== undefined) attempt.estimatedCostMicroCents = plan.estimate;
 		next.push(attempt);
 	}
@@ -191,7 +207,9 @@ export async function submitNext(
 			return false;
 		}
 		const body: IDataObject = { ...next.body };
-		if (typeof body.webhookUrl === 'string') body.webhookUrl = taggedUrl(body.webhookUrl, itemIndex, attempt);
+		// the token n8n checked on this call (2.x), which the next model's calls need too
+		const token = (ctx.getQueryData() as IDataObject)?.[RESUME_TOKEN];
+		if (typeof body.webhookUrl === 'string') body.webhookUrl = taggedUrl(withToken(body.webhookUrl, typeof token === 'string' ? token : undefined), itemIndex, attempt);
 		try {
 			const answer = normalizeJob(await submitJob(ctx, { body, itemIndex, budgetMs: Math.max(1000, Number(next.budgetMs) || 60_000) }));
 			const costMicroCents = typeof answer.costMicroCents === 'number' ? answer.costMicroCents : next.estimatedCostMicroCents;
