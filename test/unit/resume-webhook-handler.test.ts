@@ -193,7 +193,7 @@ describe('Fallback Models: a failed job\'s call submits the next model with the 
 	const RESUME = 'https://n8n.example.com/webhook-waiting/exec-chain/node-1?signature=tok';
 	const submits = () => fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/jobs/submit');
 	/** item 1 (index 0) alone; item 2 (index 1) with one fallback model, as execute() leaves them */
-	const setUp = async (executionId: string, models = [NEXT]) => {
+	const setUp = async (executionId: string, models = [NEXT], limits: IDataObject = {}) => {
 		const [a, b] = [await submit('one'), await submit('two')];
 		const batch: WaitingJob[] = [job(0, a), { ...job(1, b), attempt: 0, chain: 1 + models.length }];
 		const waiting: IDataObject[] = [
@@ -206,6 +206,7 @@ describe('Fallback Models: a failed job\'s call submits the next model with the 
 				fallbackChain: JSON.stringify({
 					model: PRIMARY,
 					tries: [],
+					...limits,
 					next: models.map((model) => ({ model, body: { model, input: { prompt: 'two' }, webhookUrl: RESUME.replace('exec-chain', executionId).replace('?signature=tok', '') }, budgetMs: 60_000, estimatedCostMicroCents: 560000 })),
 				}),
 			},
@@ -307,6 +308,23 @@ describe('Fallback Models: a failed job\'s call submits the next model with the 
 		} finally {
 			fake.setOptions({ deniedModels: [] });
 		}
+	});
+
+	test('Max Cost per Execution holds for a fallback: spent at the pause, less the failed job\'s refund, plus its estimate', async () => {
+		// $0.84 spent at the pause (two jobs); item 2's job fails ($0.42 back): $0.42 + $0.56 = $0.98
+		const over = await setUp('exec-chain-7', [NEXT], { limitMicroCents: 950_000, spentMicroCents: 840_000 });
+		fake.completeJob(over.a);
+		await over.deliver(over.a, 'completed').run();
+		fake.failJob(over.b, { code: 'GENERATION_FAILED', message: 'no' });
+		const items = (await over.deliver(over.b, 'failed').run()).workflowData![0];
+		expect(String(items[1].json.error)).toContain('was not submitted: it would take this execution\'s Muvi spend from $0.42 to $0.98, above Max Cost per Execution $0.95');
+		expect((items[1].json.attempts as IDataObject[]).at(-1)).toMatchObject({ model: NEXT, outcome: 'not-submitted' });
+		expect(submits()).toHaveLength(2);
+
+		const within = await setUp('exec-chain-8', [NEXT], { limitMicroCents: 1_000_000, spentMicroCents: 840_000 });
+		fake.failJob(within.b, { code: 'GENERATION_FAILED', message: 'no' });
+		await within.deliver(within.b, 'failed').run();
+		expect(submits().filter((r) => JSON.parse(String(r.body)).model === NEXT)).toHaveLength(1);
 	});
 
 	test('the next model\'s submit loses its answer: never sent again; the item says a job may exist (outcome "unknown", at its estimate)', async () => {

@@ -19,7 +19,7 @@ import { ExecutionSpend } from './spend';
 import { submitJob } from './submit';
 import { cancelAtTimeout, passThroughOnTimeout, stillRunningItem } from './timedOut';
 import { uploadChecked } from './upload';
-import { carriedChain, FALLBACK_CHAIN } from './webhookChain';
+import { carriedChain, FALLBACK_CHAIN, type WaitingChain } from './webhookChain';
 import { saveBatch, settleWaitMode } from './webhookWait';
 
 /** Said by the items that pass on when the Timeout ends a Muvi Webhook wait. */
@@ -104,7 +104,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		}
 	};
 	/** Muvi Webhook: where each item's running job stands in its chain (webhook() submits the next models) */
-	const chainAt = new Map<number, { attempt: number; chain: number; tries: IDataObject[]; carried: string }>();
+	const chainAt = new Map<number, { attempt: number; chain: number; tries: IDataObject[]; carried: WaitingChain }>();
 
 	/** Submits the item, or attaches it to the job an earlier try of this run submitted for the same input. */
 	const submitOnce = async (plan: JobPlan, key: ItemKey): Promise<{ record: JobRecord; attached: boolean }> => {
@@ -289,7 +289,8 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 			const chained = chainAt.get(r.itemIndex);
 			const item = stillRunningItem(r.summary, r.itemIndex, timeoutMs, chained ? webhookChainNote : '', webhookTimedOut(r.jobId, timeoutMs));
 			// the items webhook() reads (n8n gives it the waiting node's input): each item's chain rides here
-			if (chained) item.json[FALLBACK_CHAIN] = chained.carried;
+			// with Max Cost per Execution and the execution's spend at the pause: webhook() holds each fallback against them
+			if (chained) item.json[FALLBACK_CHAIN] = JSON.stringify({ ...chained.carried, limitMicroCents: limits.executionMicroCents, spentMicroCents: spend.netMicroCents });
 			return item;
 		});
 		await durable.reassert();

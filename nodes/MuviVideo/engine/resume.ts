@@ -127,6 +127,8 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		answer(this, 200);
 		if (memory.claimed.has(jobId)) return { noWebhookResponse: true };
 		memory.claimed.add(jobId);
+		// Muvi refunds the failed job
+		memory.refundedMicroCents += now.jobId === delivered.jobId ? (delivered.costMicroCents ?? 0) : (memory.steps.get(delivered.itemIndex)?.find((s) => s.jobId === jobId)?.costMicroCents ?? 0);
 		const carried = readWaitingChain(this, delivered.itemIndex);
 		const submitted = await inTurn(key, async () =>
 			await submitNext(this, memory, delivered.itemIndex, now.attempt, delivered.attempt ?? 0, delivered.chain ?? 1, carried),

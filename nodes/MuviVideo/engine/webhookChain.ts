@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { normalizeJob } from '../../muviClient/jobs';
-import { microCentsToUsd } from '../../muviClient/money';
+import { formatUsd, microCentsToUsd } from '../../muviClient/money';
 import { modelRefusal } from './fallback';
 import type { JobPlan } from './jobRequest';
 import { possibleJobsOf } from './ledger';
@@ -67,10 +67,13 @@ export interface WaitingChain {
 	/** the tries before that job (models Muvi refused before the pause) */
 	tries: IDataObject[];
 	next: NextAttempt[];
+	/** Max Cost per Execution (null: none), and what the execution had spent, net, when it paused */
+	limitMicroCents?: number | null;
+	spentMicroCents?: number;
 }
 
 /** The item's chain as the waiting item carries it, the next models' files uploaded first. */
-export async function carriedChain(model: unknown, tries: IDataObject[], plans: JobPlan[], upload: (plan: JobPlan) => Promise<void>): Promise<string> {
+export async function carriedChain(model: unknown, tries: IDataObject[], plans: JobPlan[], upload: (plan: JobPlan) => Promise<void>): Promise<WaitingChain> {
 	const next: NextAttempt[] = [];
 	for (const plan of plans) {
 		await upload(plan);
@@ -82,7 +85,7 @@ export async function carriedChain(model: unknown, tries: IDataObject[], plans: 
 	}
 	const chain: WaitingChain = { tries, next };
 	if (typeof model === 'string') chain.model = model;
-	return JSON.stringify(chain);
+	return chain;
 }
 
 /** The resume address for attempt `attempt` of item `itemIndex`. */
@@ -123,6 +126,9 @@ export interface ChainMemory {
 	ended: Map<number, { attempt: IDataObject; error: string; mayHaveCostMicroCents?: number }>;
 	/** failed jobs whose next model this process took on */
 	claimed: Set<string>;
+	/** what those failed jobs cost (refunded), and what the jobs this process submitted cost */
+	refundedMicroCents: number;
+	chargedMicroCents: number;
 }
 
 const memories = new Map<string, ChainMemory>();
@@ -131,7 +137,7 @@ const MEMORIES_MAX = 5000;
 export function chainMemory(key: string): ChainMemory {
 	let memory = memories.get(key);
 	if (!memory) {
-		memory = { steps: new Map(), ended: new Map(), claimed: new Set() };
+		memory = { steps: new Map(), ended: new Map(), claimed: new Set(), refundedMicroCents: 0, chargedMicroCents: 0 };
 		memories.set(key, memory);
 		if (memories.size > MEMORIES_MAX) memories.delete(memories.keys().next().value as string);
 	}
@@ -206,6 +212,20 @@ export async function submitNext(
 			ctx.logger.warn(`Muvi Video: node "${node.name}" could not read the next model of item ${itemIndex + 1}; nothing was sent`);
 			return false;
 		}
+		// Max Cost per Execution, as under Poll: the spend at the pause, less the failed jobs' refunds, plus the jobs sent since (as this process knows them)
+		const limit = carried?.limitMicroCents;
+		if (typeof limit === 'number') {
+			const spent = (carried?.spentMicroCents ?? 0) - memory.refundedMicroCents + memory.chargedMicroCents;
+			const after = spent + (next.estimatedCostMicroCents ?? 0);
+			if (after > limit) {
+				memory.ended.set(itemIndex, {
+					attempt: { model: next.model, jobId: null, ...moneyFields('not-submitted', 0), errorCode: null },
+					error: `Fallback model "${next.model}" was not submitted: it would take this execution's Muvi spend from ${formatUsd(spent)} to ${formatUsd(after)}, above Max Cost per Execution ${formatUsd(limit)}.`,
+				});
+				ctx.logger.info(`Muvi Video: node "${node.name}" did not submit fallback model "${next.model}" for item ${itemIndex + 1}: above Max Cost per Execution`);
+				return false;
+			}
+		}
 		const body: IDataObject = { ...next.body };
 		// the token n8n checked on this call (2.x), which the next model's calls need too
 		const token = (ctx.getQueryData() as IDataObject)?.[RESUME_TOKEN];
@@ -214,6 +234,7 @@ export async function submitNext(
 			const answer = normalizeJob(await submitJob(ctx, { body, itemIndex, budgetMs: Math.max(1000, Number(next.budgetMs) || 60_000) }));
 			const costMicroCents = typeof answer.costMicroCents === 'number' ? answer.costMicroCents : next.estimatedCostMicroCents;
 			steps.push({ attempt, jobId: String(answer.jobId), costMicroCents, model: next.model });
+			memory.chargedMicroCents += costMicroCents ?? 0;
 			ctx.logger.info(
 				`Muvi job ${String(answer.jobId)} submitted by node "${node.name}" for item ${itemIndex + 1} (fallback model ${attempt} "${next.model}", after a failed job; execution waits${costMicroCents !== undefined ? `, $${microCentsToUsd(costMicroCents)}` : ''})`,
 			);
