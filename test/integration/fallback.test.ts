@@ -201,3 +201,29 @@ test('Wait Mode Muvi Webhook, a batch too large to keep for the webhook (40 item
 	// one job per item, two for item 2 (the first refunded)
 	expect(fake.jobs.size).toBe(41);
 }, 120_000);
+
+test('a binary image is uploaded once for the whole chain: the fallback gets the same file URL (Poll and Muvi Webhook)', async () => {
+	const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(3000, 9)]);
+	const items = [{ json: { prompt: 'two [fail:kling-3.0-standard]' }, binary: { photo: { data: jpeg.toString('base64'), mimeType: 'image/jpeg', fileName: 'shoe.jpg' } } }];
+	const binaryImage = { imageUrl: undefined, imageUrlSource: 'binary', imageUrlBinaryProperty: 'photo' };
+	const presigns = () => fake.requests.filter((r) => r.path === '/v1/uploads/presign').length;
+
+	// Poll: the fallback is sent after the first job failed
+	const polled = await run(generate(binaryImage), items);
+	expect(polled.error).toBeUndefined();
+	expect(polled.items[0].json).toMatchObject({ model: FALLBACK, outcome: 'completed' });
+	expect(presigns()).toBe(1);
+	expect(new Set(submitted().map((b) => b.input.image_url)).size).toBe(1);
+
+	// Muvi Webhook: the fallback's request is made ready before the pause, with the same URL
+	fake.reset();
+	const paused = await run(generate({ ...binaryImage, waitMode: 'webhook' }), items, {
+		baseUrl: 'https://n8n.example.com',
+		credentials: { apiKey: API_KEY, baseUrl: fake.url, webhookSecret: 'whsec_x' },
+	});
+	expect(paused.run.waitTill).toBeDefined();
+	expect(presigns()).toBe(1);
+	const left = paused.run.data.executionData?.nodeExecutionStack[0].data.main[0] ?? [];
+	const next = (JSON.parse(String(left[0].json.fallbackChain)) as { next: Array<{ body: { input: IDataObject } }> }).next[0];
+	expect(next.body.input.image_url).toBe(submitted()[0].input.image_url);
+});

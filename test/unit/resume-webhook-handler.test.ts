@@ -68,6 +68,7 @@ function call(jobs: WaitingJob[], body: IDataObject, headers: Record<string, str
 	};
 	const ctx = {
 		getNode: () => NODE,
+		getWorkflow: () => ({ id: 'wf-handler' }),
 		getCredentials: async () => ({ apiKey: API_KEY, baseUrl: fake.url, webhookSecret: SECRET }),
 		getRequestObject: () => ({ headers: headers, rawBody: Buffer.from(raw), originalUrl: `/webhook-waiting/${executionId}/${NODE.id}?signature=x`, url: '' }),
 		getResponseObject: () => res,

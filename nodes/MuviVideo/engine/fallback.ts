@@ -168,3 +168,9 @@ export function modelRefusal(error: unknown): 'MODEL_NOT_FOUND' | 'MODEL_ACCESS_
 	const text = `${error.message} ${String(error.description ?? '')} ${JSON.stringify((error as { context?: unknown }).context ?? {})}`;
 	return /\b(MODEL_NOT_FOUND|MODEL_ACCESS_DENIED)\b/.exec(text)?.[1] as 'MODEL_NOT_FOUND' | 'MODEL_ACCESS_DENIED' | undefined;
 }
+
+/** The error code Muvi answered with (`INVALID_INPUT` …), when the error is Muvi's answer. */
+export function muviCodeOf(error: unknown): string | undefined {
+	const code = error instanceof NodeApiError ? (error.errorResponse as { muviCode?: unknown } | undefined)?.muviCode : undefined;
+	return typeof code === 'string' && code !== '' ? code : undefined;
+}

@@ -13,7 +13,7 @@ import { planJob, type JobPlan } from './jobRequest';
 import { DurableLedger, type ItemKey } from './durableLedger';
 import { modelRefusal, planFallbacks } from './fallback';
 import { describeJobs, inputFingerprint, JobLedger, possibleJobsOf, UNKNOWN_JOB, type JobRecord } from './ledger';
-import { attemptOf, withMoney } from './outcome';
+import { attemptOf, attemptWithoutJob, withMoney } from './outcome';
 import { pollUntilFinished } from './poll';
 import { ExecutionSpend } from './spend';
 import { submitJob } from './submit';
@@ -104,7 +104,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		}
 	};
 	/** Muvi Webhook: where each item's running job stands in its chain (webhook() submits the next models) */
-	const chainAt = new Map<number, { attempt: number; chain: number; tries: IDataObject[]; carried: WaitingChain }>();
+	const chainAt = new Map<number, { attempt: number; chain: number; carried: WaitingChain }>();
 
 	/** Submits the item, or attaches it to the job an earlier try of this run submitted for the same input. */
 	const submitOnce = async (plan: JobPlan, key: ItemKey): Promise<{ record: JobRecord; attached: boolean }> => {
@@ -248,7 +248,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 					if (possible) ledger.notePossibleJob(i, key.fingerprint, possible);
 					const refusal = modelRefusal(error);
 					if (fallbackLeft && refusal) {
-						attempts.push({ model: attempt.body.model, jobId: null, outcome: 'not-submitted', errorCode: refusal, costUsd: 0, refundedUsd: 0 });
+						attempts.push(attemptWithoutJob(attempt.body.model, 'not-submitted', refusal));
 						continue;
 					}
 					if (chain.length > 1 && error instanceof Error) notePrevious(error, attempts);
@@ -258,7 +258,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 			if (pause && attempt.wait) {
 				// the chain travels with the waiting execution, the next models ready to send: webhook() submits them when a job fails
 				if (chain.length > 1)
-					chainAt.set(i, { attempt: a, chain: chain.length, tries: [...attempts], carried: await carriedChain(record.summary.model, [...attempts], chain.slice(a + 1), uploadFilesOf) });
+					chainAt.set(i, { attempt: a, chain: chain.length, carried: await carriedChain(record.summary.model, [...attempts], chain.slice(a + 1), uploadFilesOf) });
 				return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
 			}
 			if (!attempt.wait) return withAttempts({ json: withMoney(record.summary, 'running'), pairedItem: { item: i } });
@@ -304,7 +304,7 @@ export async function generateJobs(this: IExecuteFunctions): Promise<INodeExecut
 		// the batch cannot be kept for webhook(): the jobs are paid and running, so poll them here instead
 		this.logger.info(`Muvi Video: node "${node.name}" polls its job(s): the batch could not be kept in the execution's custom data for the webhook`);
 		// each item goes on from its submitted job, through the rest of its chain
-		const fromSubmitted = (i: number) => ({ a: chainAt.get(i)?.attempt ?? 0, submitted: { record: submitted[i] as JobRecord, attached: false }, tries: chainAt.get(i)?.tries ?? [] });
+		const fromSubmitted = (i: number) => ({ a: chainAt.get(i)?.attempt ?? 0, submitted: { record: submitted[i] as JobRecord, attached: false }, tries: chainAt.get(i)?.carried.tries ?? [] });
 		await loop.act(async (plan, i) => await runChain(plan, i, false, fromSubmitted(i)), {
 			order: 'parallel',
 			jobOf,

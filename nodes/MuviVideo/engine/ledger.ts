@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { createHash } from 'node:crypto';
 
 import { formatUsd } from '../../muviClient/money';
@@ -65,6 +65,24 @@ export function possibleJobsOf(error: unknown): string[] | undefined {
  * item) and written to the execution's custom data, which n8n saves with failed and stopped
  * executions too, and which an editor Retry of the execution carries over.
  */
+/**
+ * The log line of every paid job, the one place a job is findable when nothing else could keep it (a
+ * dead worker, a fallback submitted while the execution waits): its ID, item, execution, workflow, cost.
+ */
+export function logSubmittedJob(
+	ctx: IExecuteFunctions | IWebhookFunctions,
+	executionId: string,
+	job: { jobId: string; itemIndex: number; costMicroCents?: number },
+	note = '',
+): void {
+	const node = ctx.getNode();
+	const cost = job.costMicroCents !== undefined ? `, ${formatUsd(job.costMicroCents)} (${job.costMicroCents} micro-cents)` : '';
+	ctx.logger.info(
+		`Muvi job ${job.jobId} submitted by node "${node.name}" for item ${job.itemIndex + 1} (execution ${executionId}, workflow ${String(ctx.getWorkflow().id ?? '')}${cost}${note})`,
+		{ executionId, nodeName: node.name, itemIndex: job.itemIndex, jobId: job.jobId },
+	);
+}
+
 export class JobLedger {
 	private readonly records: Map<number, JobRecord>;
 	private readonly byInput: Map<string, JobRecord>;
@@ -118,12 +136,7 @@ export class JobLedger {
 	/** A job was just created: kept in memory, logged and written to the execution's custom data. */
 	record(record: JobRecord): void {
 		this.keep(record);
-		const node = this.ctx.getNode();
-		const cost = record.costMicroCents !== undefined ? `, ${formatUsd(record.costMicroCents)} (${record.costMicroCents} micro-cents)` : '';
-		this.ctx.logger.info(
-			`Muvi job ${record.jobId} submitted by node "${node.name}" for item ${record.itemIndex + 1} (execution ${this.ctx.getExecutionId()}, workflow ${String(this.ctx.getWorkflow().id ?? '')}${cost})`,
-			{ executionId: this.ctx.getExecutionId(), nodeName: node.name, itemIndex: record.itemIndex, jobId: record.jobId },
-		);
+		logSubmittedJob(this.ctx, this.ctx.getExecutionId(), record);
 		this.save();
 	}
 

@@ -56,3 +56,8 @@ export function attemptOf(json: IDataObject): IDataObject {
 		refundedUsd: json.refundedUsd ?? null,
 	};
 }
+
+/** A try that made no job (`not-submitted`), or may have made one (`unknown`, at its estimate), as `attempts` lists it. */
+export function attemptWithoutJob(model: unknown, outcome: 'not-submitted' | 'unknown', errorCode: string | null, estimateMicroCents?: number): IDataObject {
+	return attemptOf({ model: (model ?? null) as IDataObject[string], jobId: null, errorCode, ...moneyFields(outcome, outcome === 'unknown' ? estimateMicroCents : 0) });
+}

@@ -131,7 +131,7 @@ export async function resumeOnMuviWebhook(this: IWebhookFunctions): Promise<IWeb
 		memory.refundedMicroCents += now.jobId === delivered.jobId ? (delivered.costMicroCents ?? 0) : (memory.steps.get(delivered.itemIndex)?.find((s) => s.jobId === jobId)?.costMicroCents ?? 0);
 		const carried = readWaitingChain(this, delivered.itemIndex);
 		const submitted = await inTurn(key, async () =>
-			await submitNext(this, memory, delivered.itemIndex, now.attempt, delivered.attempt ?? 0, delivered.chain ?? 1, carried),
+			await submitNext(this, memory, { executionId, itemIndex: delivered.itemIndex, failedAttempt: now.attempt, batchAttempt: delivered.attempt ?? 0, chain: delivered.chain ?? 1 }, carried),
 		);
 		// a new job: its own call comes later. None (the chain ended): the batch may be complete now
 		if (submitted) return { noWebhookResponse: true };

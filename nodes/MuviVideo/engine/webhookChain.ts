@@ -1,11 +1,11 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { normalizeJob } from '../../muviClient/jobs';
-import { formatUsd, microCentsToUsd } from '../../muviClient/money';
-import { modelRefusal } from './fallback';
+import { formatUsd } from '../../muviClient/money';
+import { modelRefusal, muviCodeOf } from './fallback';
 import type { JobPlan } from './jobRequest';
-import { possibleJobsOf } from './ledger';
-import { moneyFields } from './outcome';
+import { logSubmittedJob, possibleJobsOf } from './ledger';
+import { attemptWithoutJob } from './outcome';
 import { submitJob } from './submit';
 
 /**
@@ -181,9 +181,6 @@ export function readWaitingChain(ctx: IWebhookFunctions, itemIndex: number): Wai
 	}
 }
 
-const codeOf = (error: Error & { context?: IDataObject; description?: unknown }) =>
-	/\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b/.exec(`${error.message} ${String(error.description ?? '')}`)?.[1] ?? null;
-
 /**
  * Submits the next model of an item whose job (attempt `failedAttempt`) failed: each model in turn
  * while Muvi refuses the model itself; the chain ends at any other error (never sent again after a
@@ -192,12 +189,10 @@ const codeOf = (error: Error & { context?: IDataObject; description?: unknown })
 export async function submitNext(
 	ctx: IWebhookFunctions,
 	memory: ChainMemory,
-	itemIndex: number,
-	failedAttempt: number,
-	batchAttempt: number,
-	chain: number,
+	at: { executionId: string; itemIndex: number; failedAttempt: number; batchAttempt: number; chain: number },
 	carried: WaitingChain | undefined,
 ): Promise<boolean> {
+	const { itemIndex, failedAttempt, batchAttempt, chain } = at;
 	const node = ctx.getNode();
 	const left = carried?.next ?? [];
 	const steps = memory.steps.get(itemIndex) ?? [];
@@ -206,7 +201,7 @@ export async function submitNext(
 		const next = left[attempt - batchAttempt - 1];
 		if (!next?.body || typeof next.body !== 'object') {
 			memory.ended.set(itemIndex, {
-				attempt: { model: next?.model ?? null, jobId: null, ...moneyFields('not-submitted', 0), errorCode: null },
+				attempt: attemptWithoutJob(next?.model, 'not-submitted', null),
 				error: 'The next model of its Fallback Models could not be read from the waiting execution; it was not sent.',
 			});
 			ctx.logger.warn(`Muvi Video: node "${node.name}" could not read the next model of item ${itemIndex + 1}; nothing was sent`);
@@ -219,7 +214,7 @@ export async function submitNext(
 			const after = spent + (next.estimatedCostMicroCents ?? 0);
 			if (after > limit) {
 				memory.ended.set(itemIndex, {
-					attempt: { model: next.model, jobId: null, ...moneyFields('not-submitted', 0), errorCode: null },
+					attempt: attemptWithoutJob(next.model, 'not-submitted', null),
 					error: `Fallback model "${next.model}" was not submitted: it would take this execution's Muvi spend from ${formatUsd(spent)} to ${formatUsd(after)}, above Max Cost per Execution ${formatUsd(limit)}.`,
 				});
 				ctx.logger.info(`Muvi Video: node "${node.name}" did not submit fallback model "${next.model}" for item ${itemIndex + 1}: above Max Cost per Execution`);
@@ -230,26 +225,19 @@ export async function submitNext(
 		// the token n8n checked on this call (2.x), which the next model's calls need too
 		const token = (ctx.getQueryData() as IDataObject)?.[RESUME_TOKEN];
 		if (typeof body.webhookUrl === 'string') body.webhookUrl = taggedUrl(withToken(body.webhookUrl, typeof token === 'string' ? token : undefined), itemIndex, attempt);
+		let answer: IDataObject;
 		try {
-			const answer = normalizeJob(await submitJob(ctx, { body, itemIndex, budgetMs: Math.max(1000, Number(next.budgetMs) || 60_000) }));
-			const costMicroCents = typeof answer.costMicroCents === 'number' ? answer.costMicroCents : next.estimatedCostMicroCents;
-			steps.push({ attempt, jobId: String(answer.jobId), costMicroCents, model: next.model });
-			memory.chargedMicroCents += costMicroCents ?? 0;
-			ctx.logger.info(
-				`Muvi job ${String(answer.jobId)} submitted by node "${node.name}" for item ${itemIndex + 1} (fallback model ${attempt} "${next.model}", after a failed job; execution waits${costMicroCents !== undefined ? `, $${microCentsToUsd(costMicroCents)}` : ''})`,
-			);
-			return true;
+			answer = normalizeJob(await submitJob(ctx, { body, itemIndex, budgetMs: Math.max(1000, Number(next.budgetMs) || 60_000) }));
 		} catch (caught) {
 			const error = caught as Error;
 			const refusal = modelRefusal(error);
 			if (refusal && attempt + 1 < chain) {
-				steps.push({ attempt, model: next.model, refused: { model: next.model, jobId: null, outcome: 'not-submitted', errorCode: refusal, costUsd: 0, refundedUsd: 0 } });
+				steps.push({ attempt, model: next.model, refused: attemptWithoutJob(next.model, 'not-submitted', refusal) });
 				continue;
 			}
 			const possible = possibleJobsOf(error);
-			const money = possible ? moneyFields('unknown', next.estimatedCostMicroCents) : moneyFields('not-submitted', 0);
 			memory.ended.set(itemIndex, {
-				attempt: { model: next.model, jobId: null, outcome: money.outcome, errorCode: codeOf(error), costUsd: money.costUsd, refundedUsd: money.refundedUsd ?? null },
+				attempt: attemptWithoutJob(next.model, possible ? 'unknown' : 'not-submitted', muviCodeOf(error) ?? null, next.estimatedCostMicroCents),
 				...(possible ? { mayHaveCostMicroCents: next.estimatedCostMicroCents } : {}),
 				error: possible
 					? `Fallback model "${next.model}": the answer to its submit was lost, so a job may exist and be paid; it was not sent again${possible.length ? ` (jobs of that model created then: ${possible.slice(0, 10).join(', ')})` : ''}. ${error.message}`
@@ -258,6 +246,12 @@ export async function submitNext(
 			ctx.logger.warn(`Muvi Video: node "${node.name}" could not submit fallback model "${next.model}" for item ${itemIndex + 1}: ${error.message}`);
 			return false;
 		}
+		// the job exists and is paid: kept before anything else can go wrong
+		const costMicroCents = typeof answer.costMicroCents === 'number' ? answer.costMicroCents : next.estimatedCostMicroCents;
+		steps.push({ attempt, jobId: String(answer.jobId), costMicroCents, model: next.model });
+		memory.chargedMicroCents += costMicroCents ?? 0;
+		logSubmittedJob(ctx, at.executionId, { jobId: String(answer.jobId), itemIndex, costMicroCents }, `; fallback model ${attempt} "${next.model}" after a failed job, while the execution waits`);
+		return true;
 	}
 	return false;
 }
